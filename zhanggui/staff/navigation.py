@@ -1,0 +1,34 @@
+"""The operator menu. Each entry names the permission its page needs, so nobody sees a link
+they would be refused."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    label: str | Promise
+    url_name: str
+    permission: str | None = None
+
+
+MENU: list[MenuEntry] = [
+    MenuEntry(_("Home"), "home"),
+    MenuEntry(_("Products"), "catalog:product_list", "catalog.view_product"),
+    MenuEntry(_("Import products"), "catalog:import", "catalog.import_catalog"),
+    MenuEntry(_("Audit trail"), "audit_list", "core.view_auditentry"),
+]
+
+
+def menu_for(user: Any) -> list[dict[str, Any]]:
+    return [
+        {"label": entry.label, "url": reverse(entry.url_name), "url_name": entry.url_name}
+        for entry in MENU
+        if entry.permission is None or user.has_perm(entry.permission)
+    ]

@@ -17,7 +17,7 @@ from django.core.management.base import BaseCommand
 
 def worker_command() -> list[str]:
     if settings.TASKS_BACKEND == "rq":
-        return [sys.executable, "-m", "zhanggui", "rqworker", "default", "--with-scheduler"]
+        return [sys.executable, "-m", "zhanggui", "rqworker", "default", "--job-class", "django_tasks_rq.Job"]
     return [sys.executable, "-m", "zhanggui", "db_worker", "--queue-name", "default"]
 
 

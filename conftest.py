@@ -14,6 +14,16 @@ from zhanggui.staff.services import create_staff_member
 PASSWORD = "correct-horse-battery-9"
 
 
+@pytest.fixture(autouse=True)
+def _unhashed_static_files(settings: Any) -> None:
+    """Tests render pages without running collectstatic; the hashed manifest storage used
+    in production would refuse every {% static %} it has not collected."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
 @pytest.fixture
 def make_user(db: Any) -> Callable[..., Any]:
     """make_user("warehouse") or make_user("editor", "designer", username="li")."""

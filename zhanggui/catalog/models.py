@@ -5,9 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from zhanggui.channels.models import Shop
-from zhanggui.core.models import TimeStampedModel
-
-MONEY = {"max_digits": 14, "decimal_places": 2}
+from zhanggui.core.models import TimeStampedModel, money_field
 
 
 class ProductLine(models.TextChoices):
@@ -105,9 +103,9 @@ class Sku(TimeStampedModel):
     size = models.CharField(_("size"), max_length=20, blank=True)
     merchant_code = models.CharField(_("merchant code"), max_length=64, unique=True)
     barcode = models.CharField(_("barcode"), max_length=32, unique=True, null=True, blank=True)
-    price = models.DecimalField(_("price"), **MONEY)
-    vip_price = models.DecimalField(_("VIP price"), null=True, blank=True, **MONEY)
-    cost_price = models.DecimalField(_("cost"), null=True, blank=True, **MONEY)
+    price = money_field(_("price"))
+    vip_price = money_field(_("VIP price"), null=True)
+    cost_price = money_field(_("cost"), null=True)
     weight_g = models.PositiveIntegerField(_("weight (g)"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 

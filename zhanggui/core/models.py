@@ -1,9 +1,16 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+def money_field(verbose_name: Any, *, null: bool = False) -> models.DecimalField[Any, Any]:
+    """Yuan with two places, as the channels send it (STYLE.md §3)."""
+    return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, null=null, blank=null)
 
 
 class TimeStampedModel(models.Model):

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -20,5 +21,5 @@ def healthz(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     body: dict[str, object] = {"status": "ok", "database": "ok"}
     heartbeat = WorkerHeartbeat.objects.filter(queue="default").first()
-    body["worker_seen_at"] = heartbeat.seen_at.isoformat() if heartbeat else None
+    body["worker_seen_at"] = timezone.localtime(heartbeat.seen_at).isoformat() if heartbeat else None
     return JsonResponse(body)

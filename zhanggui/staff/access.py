@@ -30,7 +30,7 @@ class ActionPermission(BasePermission):
         if not (user and user.is_authenticated):
             return False
         table: dict[str, Sequence[str]] = getattr(view, "required_permissions", {})
-        action = getattr(view, "action", None) or request.method.lower()
+        action = getattr(view, "action", None) or (request.method or "").lower()
         needed = table.get(action, table.get("*"))
         if needed is None:
             return False

@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "zhanggui.staff",
     "zhanggui.channels",
     "zhanggui.catalog",
+    "zhanggui.purchasing",
+    "zhanggui.customers",
 ]
 
 MIDDLEWARE = [
@@ -119,6 +121,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on every start without it
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {

@@ -27,11 +27,17 @@ class Role(models.TextChoices):
 
 
 # Group names are the role codes, so they read the same in every language.
-CATALOG_READ: Final = frozenset({"catalog.view_product", "catalog.view_sku", "catalog.view_listing"})
+CATALOG_READ: Final = frozenset(
+    {"catalog.view_product", "catalog.view_sku", "catalog.view_listing"}
+)
 VIEW_COST: Final = "catalog.view_cost"
 CHANGE_COST: Final = "catalog.change_cost"
 CHANGE_PRICE: Final = "catalog.change_price"
 VIEW_AUDIT: Final = "core.view_auditentry"
+
+SUPPLIERS_READ: Final = frozenset({"purchasing.view_supplier"})
+SUPPLIERS_WRITE: Final = SUPPLIERS_READ | {"purchasing.add_supplier", "purchasing.change_supplier"}
+CUSTOMERS_READ: Final = frozenset({"customers.view_customer"})
 
 ROLE_PERMISSIONS: Final[dict[Role, frozenset[str]]] = {
     Role.MANAGER: CATALOG_READ
@@ -52,9 +58,17 @@ ROLE_PERMISSIONS: Final[dict[Role, frozenset[str]]] = {
         "auth.view_user",
         "auth.add_user",
         "auth.change_user",
-    },
-    Role.CS_PRESALE: CATALOG_READ,
-    Role.CS_AFTERSALE: CATALOG_READ,
+        "purchasing.delete_supplier",
+        "customers.add_customer",
+        "customers.change_customer",
+        "customers.delete_customer",
+    }
+    | SUPPLIERS_WRITE
+    | CUSTOMERS_READ,
+    Role.CS_PRESALE: CATALOG_READ
+    | CUSTOMERS_READ
+    | {"customers.add_customer", "customers.change_customer"},
+    Role.CS_AFTERSALE: CATALOG_READ | CUSTOMERS_READ | {"customers.change_customer"},
     Role.DESIGNER: CATALOG_READ | {"catalog.manage_images"},
     Role.EDITOR: CATALOG_READ
     | {
@@ -67,9 +81,9 @@ ROLE_PERMISSIONS: Final[dict[Role, frozenset[str]]] = {
         "catalog.import_catalog",
         "catalog.export_catalog",
     },
-    Role.PROMOTION: CATALOG_READ | {CHANGE_PRICE},
+    Role.PROMOTION: CATALOG_READ | CUSTOMERS_READ | {CHANGE_PRICE},
     # Warehouse weighs and labels SKUs but never sees what they cost.
-    Role.WAREHOUSE: CATALOG_READ | {"catalog.change_sku"},
+    Role.WAREHOUSE: CATALOG_READ | SUPPLIERS_READ | {"catalog.change_sku"},
     Role.BUYER: CATALOG_READ
     | {
         "catalog.add_product",
@@ -79,9 +93,16 @@ ROLE_PERMISSIONS: Final[dict[Role, frozenset[str]]] = {
         "catalog.export_catalog",
         VIEW_COST,
         CHANGE_COST,
-    },
-    Role.FINANCE: CATALOG_READ | {VIEW_COST, CHANGE_COST, "catalog.export_catalog", VIEW_AUDIT},
-    Role.ANALYST: CATALOG_READ | {VIEW_COST, "catalog.export_catalog", VIEW_AUDIT},
+    }
+    | SUPPLIERS_WRITE,
+    Role.FINANCE: CATALOG_READ
+    | SUPPLIERS_READ
+    | CUSTOMERS_READ
+    | {VIEW_COST, CHANGE_COST, "catalog.export_catalog", VIEW_AUDIT},
+    Role.ANALYST: CATALOG_READ
+    | SUPPLIERS_READ
+    | CUSTOMERS_READ
+    | {VIEW_COST, "catalog.export_catalog", VIEW_AUDIT},
 }
 
 # Audited fields that only some roles may read, in the audit trail as on the record.

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, Group, Permission
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import AbstractBaseUser, Group, Permission
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -72,13 +73,19 @@ def create_staff_member(
     display_name: str = "",
     actor: Any = None,
     is_superuser: bool = False,
+    password_hash: str | None = None,
 ) -> AbstractBaseUser:
-    """Create a login for one person of the team with the given roles."""
+    """Create a login for one person of the team with the given roles.
+
+    `password_hash` (from make_password) replaces `password` when many people share one
+    password, as the demo team does: hashing costs half a second on purpose."""
     wanted = _roles(roles)
     user_model = get_user_model()
     user = user_model.objects.create_user(
-        username=username, password=password, first_name=display_name[:150]
+        username=username, password=None, first_name=display_name[:150]
     )
+    user.password = password_hash or make_password(password)
+    user.save(update_fields=["password"])
     if is_superuser:
         user.is_superuser = True
         user.is_staff = True

@@ -1,0 +1,90 @@
+"""`zhanggui demo [--orders N] [--seed S] [--json]`: fill an empty database with a realistic
+demo clothing shop. The same seed always gives the same shop."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, OutputWrapper
+from django.utils.translation import gettext as _
+from tqdm import tqdm
+
+from zhanggui.demo.data_people import DEMO_PASSWORD, STAFF
+from zhanggui.demo.runner import STEPS, DemoCounts, DemoRefused, check_empty, run_demo
+
+
+class _BarStream:
+    """tqdm redraws its line with '\\r'; Django's wrapper would end every write with a
+    newline and colour stderr as an error."""
+
+    def __init__(self, wrapper: OutputWrapper) -> None:
+        self.wrapper = wrapper
+
+    def write(self, text: str) -> None:
+        self.wrapper.write(text, style_func=str, ending="")
+
+    def flush(self) -> None:
+        self.wrapper.flush()
+
+
+class Command(BaseCommand):
+    help = "Fill an empty database with a realistic demo shop (same seed, same shop)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+        parser.add_argument(
+            "--orders",
+            type=int,
+            default=None,
+            metavar="N",
+            help="number of demo orders (orders arrive with the orders module)",
+        )
+        parser.add_argument("--json", action="store_true", help="print one JSON object")
+        # Shrinks every table but the team and the shops; for tests.
+        parser.add_argument("--scale", type=float, default=1.0, help=argparse.SUPPRESS)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["orders"] is not None and options["orders"] < 0:
+            raise CommandError(_("--orders must not be negative."))
+        if not 0 < options["scale"] <= 10:
+            raise CommandError(_("--scale must be above 0 and at most 10."))
+        try:
+            # Refuse before drawing a progress bar; run_demo checks again in its transaction.
+            check_empty()
+            counts = self._run(seed=options["seed"], scale=options["scale"])
+        except DemoRefused as error:
+            raise CommandError(str(error.message)) from error
+        if options["json"]:
+            result = {"seed": options["seed"], **counts.as_dict(), "orders": 0}
+            self.stdout.write(json.dumps(result, ensure_ascii=False))
+            return
+        self.stdout.write(
+            _(
+                "Demo shop ready (seed %(seed)d): %(shops)d shops, %(staff)d staff, "
+                "%(products)d products, %(skus)d SKUs, %(listings)d listings, "
+                "%(suppliers)d suppliers, %(customers)d customers."
+            )
+            % {"seed": options["seed"], **counts.as_dict()}
+        )
+        self.stdout.write(
+            _("Demo logins (password %(password)s, for the demo only): %(usernames)s")
+            % {
+                "password": DEMO_PASSWORD,
+                "usernames": ", ".join(username for username, _name, _roles in STAFF),
+            }
+        )
+        self.stdout.write(_("No orders yet: demo orders arrive with the orders module."))
+
+    def _run(self, *, seed: int, scale: float) -> DemoCounts:
+        bar = tqdm(total=len(STEPS), file=_BarStream(self.stderr), desc="demo", mininterval=0)
+
+        def step_done(label: str) -> None:
+            bar.set_postfix_str(label)
+            bar.update(1)
+
+        try:
+            return run_demo(seed=seed, scale=scale, on_step=step_done)
+        finally:
+            bar.close()

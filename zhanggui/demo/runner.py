@@ -1,0 +1,124 @@
+"""Runs the demo steps in one transaction: all of the demo shop, or nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from zhanggui.catalog.models import Category, Listing, Product, Sku
+from zhanggui.channels.models import Shop
+from zhanggui.core.errors import DomainError
+from zhanggui.customers.models import Customer
+from zhanggui.demo.build_catalog import build_listings, build_products, build_shops
+from zhanggui.demo.build_parties import build_customers, build_suppliers
+from zhanggui.demo.build_staff import build_staff
+from zhanggui.demo.data_people import STAFF
+from zhanggui.demo.plan_catalog import plan_catalog
+from zhanggui.demo.plan_parties import plan_customers, plan_suppliers
+from zhanggui.purchasing.models import Supplier
+
+# Full-size demo; --scale shrinks it (tests use 0.1).
+PRODUCTS = 200
+CUSTOMERS = 300
+SUPPLIERS = 15
+STEPS = (
+    gettext_lazy("shops"),
+    gettext_lazy("staff"),
+    gettext_lazy("products and SKUs"),
+    gettext_lazy("listings"),
+    gettext_lazy("suppliers"),
+    gettext_lazy("customers"),
+)
+
+
+class DemoRefused(DomainError):  # noqa: N818 (named like the other DomainErrors)
+    code = "demo_refused"
+    http_status = 409
+
+
+@dataclass(frozen=True)
+class DemoCounts:
+    shops: int
+    staff: int
+    categories: int
+    products: int
+    skus: int
+    listings: int
+    suppliers: int
+    customers: int
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+def scaled(full: int, scale: float) -> int:
+    return max(1, round(full * scale))
+
+
+def check_empty() -> None:
+    """Refuse a database that already holds shop data: the demo is for a new database and
+    must never mix invented goods and buyers with real ones."""
+    found = [
+        str(label)
+        for label, model in (
+            (gettext_lazy("products"), Product),
+            (gettext_lazy("suppliers"), Supplier),
+            (gettext_lazy("customers"), Customer),
+        )
+        if model.objects.exists()
+    ]
+    usernames = [username for username, _name, _roles in STAFF]
+    if get_user_model().objects.filter(username__in=usernames).exists():
+        found.append(_("demo staff logins"))
+    if found:
+        raise DemoRefused(
+            _(
+                "The database already has %(what)s. The demo only fills an empty database: "
+                "run it on a new one."
+            )
+            % {"what": ", ".join(found)}
+        )
+
+
+def run_demo(
+    *, seed: int, scale: float = 1.0, on_step: Callable[[str], Any] | None = None
+) -> DemoCounts:
+    """Fill an empty database with the demo shop drawn from `seed`; `on_step(label)` is
+    called after each of STEPS. Raises DemoRefused when the database is not empty."""
+    report = on_step or (lambda label: None)
+    catalog = plan_catalog(
+        seed=seed,
+        count=scaled(PRODUCTS, scale),
+        title_limit=settings.ZHANGGUI["TITLE_MAX_BYTES"],
+    )
+    with transaction.atomic():
+        check_empty()
+        shops = build_shops()
+        report(str(STEPS[0]))
+        staff = build_staff()
+        report(str(STEPS[1]))
+        products = build_products(catalog)
+        report(str(STEPS[2]))
+        build_listings(catalog, products, shops)
+        report(str(STEPS[3]))
+        build_suppliers(plan_suppliers(seed=seed, count=scaled(SUPPLIERS, scale)))
+        report(str(STEPS[4]))
+        build_customers(plan_customers(seed=seed, count=scaled(CUSTOMERS, scale)))
+        report(str(STEPS[5]))
+        return DemoCounts(
+            shops=Shop.objects.count(),
+            staff=len(staff),
+            categories=Category.objects.count(),
+            products=Product.objects.count(),
+            skus=Sku.objects.count(),
+            listings=Listing.objects.count(),
+            suppliers=Supplier.objects.count(),
+            customers=Customer.objects.count(),
+        )

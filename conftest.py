@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 from zhanggui.staff.roles import Role
 from zhanggui.staff.services import create_staff_member
 
-PASSWORD = "correct-horse-battery-9"
+PASSWORD = "correct-horse-battery-9"  # noqa: S105 (test logins only)
 
 
 @pytest.fixture(autouse=True)

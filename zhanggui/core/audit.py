@@ -63,7 +63,9 @@ def record(
     )
 
 
-def record_creation(*, actor: Any, instance: models.Model, fields: Iterable[str]) -> AuditEntry | None:
+def record_creation(
+    *, actor: Any, instance: models.Model, fields: Iterable[str]
+) -> AuditEntry | None:
     values = {name: {"before": None, "after": _as_text(getattr(instance, name))} for name in fields}
     return record(actor=actor, instance=instance, action=AuditAction.CREATE, changes=values)
 

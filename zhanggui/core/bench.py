@@ -29,7 +29,9 @@ def benchmark(
     name: str, *, unit: str, description: str = "", higher_is_better: bool = False
 ) -> Callable[[Callable[[], float]], Callable[[], float]]:
     def register(function: Callable[[], float]) -> Callable[[], float]:
-        REGISTRY[name] = Benchmark(name, unit, function, description or (function.__doc__ or "").strip(), higher_is_better)
+        REGISTRY[name] = Benchmark(
+            name, unit, function, description or (function.__doc__ or "").strip(), higher_is_better
+        )
         return function
 
     return register

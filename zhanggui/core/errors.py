@@ -44,7 +44,12 @@ class RowError:
         self.file = file
 
     def as_dict(self) -> dict[str, Any]:
-        return {"file": self.file, "row": self.row, "field": self.field, "message": str(self.message)}
+        return {
+            "file": self.file,
+            "row": self.row,
+            "field": self.field,
+            "message": str(self.message),
+        }
 
     def __str__(self) -> str:
         where = f"{self.file} " if self.file else ""

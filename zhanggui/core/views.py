@@ -21,5 +21,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     body: dict[str, object] = {"status": "ok", "database": "ok"}
     heartbeat = WorkerHeartbeat.objects.filter(queue="default").first()
-    body["worker_seen_at"] = timezone.localtime(heartbeat.seen_at).isoformat() if heartbeat else None
+    body["worker_seen_at"] = (
+        timezone.localtime(heartbeat.seen_at).isoformat() if heartbeat else None
+    )
     return JsonResponse(body)

@@ -44,8 +44,8 @@ def redis_queue():
 @pytest.mark.django_db(transaction=True)
 def test_rq_task_is_queued_in_redis_and_run_by_an_rq_worker(redis_queue):
     import django_rq
-    from rq import SimpleWorker
     from django_tasks_rq import Job
+    from rq import SimpleWorker
 
     result = record_worker_heartbeat.enqueue("rq-default")
     queue = django_rq.get_queue("default", job_class=Job)

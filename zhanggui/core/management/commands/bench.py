@@ -22,7 +22,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--json", action="store_true", help="print one JSON object")
-        parser.add_argument("--only", action="append", default=[], help="run only NAME (repeatable; prefix match)")
+        parser.add_argument(
+            "--only", action="append", default=[], help="run only NAME (repeatable; prefix match)"
+        )
         parser.add_argument("--list", action="store_true", help="list the benchmarks and exit")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -44,17 +46,28 @@ class Command(BaseCommand):
             for bench in chosen:
                 call_command("flush", interactive=False, verbosity=0)
                 figure = bench.function()
-                results.append({"name": bench.name, "value": round(figure, 2), "unit": bench.unit,
-                                "higher_is_better": bench.higher_is_better})
+                results.append(
+                    {
+                        "name": bench.name,
+                        "value": round(figure, 2),
+                        "unit": bench.unit,
+                        "higher_is_better": bench.higher_is_better,
+                    }
+                )
                 if not options["json"]:
                     self.stdout.write(f"{bench.name:<45} {figure:>12,.1f} {bench.unit}")
         finally:
             teardown_databases(config, verbosity=0)
         if options["json"]:
-            self.stdout.write(json.dumps({
-                "database": connection.vendor,
-                "machine": f"{platform.machine()} {platform.processor() or ''}".strip(),
-                "python": platform.python_version(),
-                "date": timezone.localdate().isoformat(),
-                "results": results,
-            }, ensure_ascii=False))
+            self.stdout.write(
+                json.dumps(
+                    {
+                        "database": connection.vendor,
+                        "machine": f"{platform.machine()} {platform.processor() or ''}".strip(),
+                        "python": platform.python_version(),
+                        "date": timezone.localdate().isoformat(),
+                        "results": results,
+                    },
+                    ensure_ascii=False,
+                )
+            )

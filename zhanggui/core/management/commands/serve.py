@@ -17,7 +17,15 @@ from django.core.management.base import BaseCommand
 
 def worker_command() -> list[str]:
     if settings.TASKS_BACKEND == "rq":
-        return [sys.executable, "-m", "zhanggui", "rqworker", "default", "--job-class", "django_tasks_rq.Job"]
+        return [
+            sys.executable,
+            "-m",
+            "zhanggui",
+            "rqworker",
+            "default",
+            "--job-class",
+            "django_tasks_rq.Job",
+        ]
     return [sys.executable, "-m", "zhanggui", "db_worker", "--queue-name", "default"]
 
 
@@ -36,9 +44,18 @@ class Command(BaseCommand):
             children.append(subprocess.Popen(worker_command()))  # noqa: S603
         web = subprocess.Popen(  # noqa: S603
             [
-                sys.executable, "-m", "gunicorn", "zhanggui.config.wsgi:application",
-                "--bind", bind, "--workers", str(options["workers"]),
-                "--access-logfile", "-", "--timeout", "120",
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "zhanggui.config.wsgi:application",
+                "--bind",
+                bind,
+                "--workers",
+                str(options["workers"]),
+                "--access-logfile",
+                "-",
+                "--timeout",
+                "120",
             ]
         )
         children.append(web)

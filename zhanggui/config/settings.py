@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "zhanggui.catalog",
     "zhanggui.purchasing",
     "zhanggui.customers",
+    "zhanggui.inventory",
 ]
 
 MIDDLEWARE = [

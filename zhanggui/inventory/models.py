@@ -1,0 +1,181 @@
+"""The stock ledger: append-only moves, and balances kept equal to them (STYLE.md §4)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from zhanggui.catalog.models import Sku
+
+DEFAULT_WAREHOUSE_CODE = "main"
+
+
+class Warehouse(models.Model):
+    """A place stock is kept. Non-sellable warehouses (e.g. the separate account of defective
+    goods never exchanged, 单独建账) hold stock that never counts as available for sale."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    is_default = models.BooleanField(_("default"), default=False)
+    is_sellable = models.BooleanField(_("sellable"), default=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("warehouse")
+        verbose_name_plural = _("warehouses")
+        ordering = ["-is_default", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"], condition=Q(is_default=True), name="warehouse_one_default"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Bin(models.Model):
+    """A shelf position (库位) inside a warehouse."""
+
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="bins")
+    code = models.CharField(_("code"), max_length=32)
+
+    class Meta:
+        verbose_name = _("bin")
+        verbose_name_plural = _("bins")
+        ordering = ["warehouse", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["warehouse", "code"], name="bin_unique_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.warehouse.code}/{self.code}"
+
+
+class SkuBin(models.Model):
+    """Where a SKU sits: a SKU may sit in several bins; pick lists sort by the primary one."""
+
+    sku = models.ForeignKey(Sku, on_delete=models.CASCADE, related_name="bin_places")
+    bin = models.ForeignKey(Bin, on_delete=models.CASCADE, related_name="sku_places")
+    is_primary = models.BooleanField(_("primary"), default=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["sku", "bin"], name="skubin_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.sku_id}@{self.bin_id}"
+
+
+class MoveKind(models.TextChoices):
+    RECEIPT = "receipt", _("Receipt")
+    SALE = "sale", _("Sale shipment")
+    CUSTOMER_RETURN = "customer_return", _("Customer return")
+    EXCHANGE_OUT = "exchange_out", _("Supplier exchange out")
+    EXCHANGE_IN = "exchange_in", _("Supplier exchange in")
+    TRANSFER = "transfer", _("Transfer")
+    STOCKTAKE = "stocktake", _("Stocktake adjustment")
+    ADJUSTMENT = "adjustment", _("Manual adjustment")
+
+
+class StockMove(models.Model):
+    """One change of stock. Never updated or deleted: mistakes get a compensating move."""
+
+    sku = models.ForeignKey(
+        Sku, verbose_name=_("SKU"), on_delete=models.PROTECT, related_name="moves"
+    )
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="moves")
+    bin = models.ForeignKey(Bin, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=20, choices=MoveKind.choices)
+    quantity = models.IntegerField(_("quantity"))
+    unit_cost = models.DecimalField(
+        _("unit cost"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    # The document the move came from, e.g. ("receipt", "12") or ("order_line", "881").
+    source_type = models.CharField(max_length=32, blank=True)
+    source_id = models.CharField(max_length=64, blank=True)
+    ref = models.CharField(_("reference"), max_length=100, blank=True)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("stock move")
+        verbose_name_plural = _("stock moves")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["sku", "warehouse"]),
+            models.Index(fields=["source_type", "source_id"]),
+            models.Index(fields=["kind", "created_at"]),
+        ]
+        constraints = [models.CheckConstraint(condition=~Q(quantity=0), name="move_not_zero")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.quantity:+d} {self.sku_id}@{self.warehouse_id}"
+
+
+class StockLevel(models.Model):
+    """The balance of one SKU in one warehouse, changed only with its move, in one transaction."""
+
+    sku = models.ForeignKey(Sku, on_delete=models.PROTECT, related_name="stock_levels")
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="levels")
+    on_hand = models.IntegerField(_("on hand"), default=0)
+    reserved = models.IntegerField(_("reserved"), default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("stock level")
+        verbose_name_plural = _("stock levels")
+        constraints = [
+            models.UniqueConstraint(fields=["sku", "warehouse"], name="level_unique_sku_warehouse"),
+            models.CheckConstraint(condition=Q(on_hand__gte=0), name="level_on_hand_not_negative"),
+            models.CheckConstraint(
+                condition=Q(reserved__gte=0) & Q(reserved__lte=F("on_hand")),
+                name="level_reserved_within_on_hand",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sku_id}@{self.warehouse_id}: {self.on_hand}/{self.reserved}"
+
+    @property
+    def available(self) -> int:
+        return self.on_hand - self.reserved
+
+
+class ReservationStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    RELEASED = "released", _("Released")
+    CONSUMED = "consumed", _("Shipped")
+
+
+class Reservation(models.Model):
+    """Stock held for a document (an order line). One active reservation per source and SKU."""
+
+    sku = models.ForeignKey(Sku, on_delete=models.PROTECT, related_name="reservations")
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="reservations")
+    quantity = models.PositiveIntegerField(_("quantity"))
+    source_type = models.CharField(max_length=32)
+    source_id = models.CharField(max_length=64)
+    status = models.CharField(
+        max_length=16, choices=ReservationStatus.choices, default=ReservationStatus.ACTIVE
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="reservation_positive"),
+            models.UniqueConstraint(
+                fields=["source_type", "source_id", "sku"],
+                condition=Q(status="active"),
+                name="reservation_one_active_per_source",
+            ),
+        ]
+        indexes = [models.Index(fields=["sku", "warehouse", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.source_type}:{self.source_id} {self.quantity}×{self.sku_id}"

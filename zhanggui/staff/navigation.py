@@ -21,7 +21,9 @@ class MenuEntry:
 MENU: list[MenuEntry] = [
     MenuEntry(_("Home"), "home"),
     MenuEntry(_("Products"), "catalog:product_list", "catalog.view_product"),
-    MenuEntry(_("Import products"), "catalog:import", "catalog.import_catalog"),
+    MenuEntry(_("SKUs"), "catalog:sku_list", "catalog.view_sku"),
+    MenuEntry(_("New product"), "catalog:product_create", "catalog.add_product"),
+    MenuEntry(_("Import / export"), "catalog:import", "catalog.import_catalog"),
     MenuEntry(_("Audit trail"), "audit_list", "core.view_auditentry"),
 ]
 

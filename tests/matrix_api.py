@@ -99,11 +99,11 @@ API_ROUTES: list[Route] = [
     ),
     Route(
         "sku-detail",
-        CHANGE_SKU,
+        CHANGE_SKU | roles("promotion", "finance"),
         "patch",
         kwargs=lambda: {"merchant_code": _sku().merchant_code},
-        data=lambda: {"weight_g": 250},
+        data=dict,
         api=True,
-        note="catalog.change_sku (weight needs no price or cost permission)",
+        note="any of change_sku, change_price, change_cost; fields are then checked one by one",
     ),
 ]

@@ -97,10 +97,15 @@ PAGE_ROUTES: list[Route] = [
         kwargs=_item_no,
         data=lambda: {"merchant_code": "M-1-L", "size": "L", "price": "59"},
     ),
-    Route("catalog:sku_edit", CHANGE_SKU, kwargs=_sku, note="catalog.change_sku"),
     Route(
         "catalog:sku_edit",
-        CHANGE_SKU,
+        CHANGE_SKU | roles("promotion", "finance"),
+        kwargs=_sku,
+        note="any of change_sku, change_price, change_cost",
+    ),
+    Route(
+        "catalog:sku_edit",
+        CHANGE_SKU | roles("promotion", "finance"),
         method="post",
         kwargs=_sku,
         data=lambda: {"merchant_code": "M-1-S", "size": "S", "price": "59", "weight_g": "250"},

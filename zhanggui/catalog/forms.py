@@ -120,13 +120,17 @@ SkuRowFormSet = formset_factory(SkuRowForm, formset=BaseSkuRowFormSet, extra=3, 
 
 
 class SkuEditForm(SkuRowForm):
-    """Edit one SKU; price fields are read-only without catalog.change_price, the cost is
-    hidden without catalog.view_cost and read-only without catalog.change_cost."""
+    """Edit one SKU; identity and weight are read-only without catalog.change_sku, prices
+    without catalog.change_price; the cost is hidden without catalog.view_cost and read-only
+    without catalog.change_cost."""
 
     is_active = forms.BooleanField(label=_("Active"), required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, can_set_cost=user.has_perm("catalog.view_cost"), **kwargs)
+        if not user.has_perm("catalog.change_sku"):
+            for name in ("color", "size", "merchant_code", "barcode", "weight_g", "is_active"):
+                self.fields[name].disabled = True
         if not user.has_perm("catalog.change_price"):
             self.fields["price"].disabled = True
             self.fields["vip_price"].disabled = True

@@ -19,7 +19,17 @@ from zhanggui.core import audit
 from zhanggui.core.errors import InvalidInput, NotAllowed, NotFound
 
 PRODUCT_AUDITED = ("item_no", "title", "category", "product_line", "is_hero", "description")
-SKU_AUDITED = ("merchant_code", "color", "size", "barcode", "price", "vip_price", "cost_price", "weight_g", "is_active")
+SKU_AUDITED = (
+    "merchant_code",
+    "color",
+    "size",
+    "barcode",
+    "price",
+    "vip_price",
+    "cost_price",
+    "weight_g",
+    "is_active",
+)
 PRICE_FIELDS = frozenset({"price", "vip_price"})
 COST_FIELDS = frozenset({"cost_price"})
 
@@ -137,7 +147,9 @@ def create_product(*, actor: Any, data: ProductInput, skus: Sequence[SkuInput] =
     if errors:
         raise InvalidInput(errors)
     if Product.objects.filter(item_no=data.item_no.strip()).exists():
-        raise DuplicateCode(_("Item number %(item_no)s already exists.") % {"item_no": data.item_no})
+        raise DuplicateCode(
+            _("Item number %(item_no)s already exists.") % {"item_no": data.item_no}
+        )
     product = Product.objects.create(
         item_no=data.item_no.strip(),
         title=data.title.strip(),
@@ -200,14 +212,18 @@ def _insert_sku(*, actor: Any, product: Product, sku: CleanSku) -> Sku:
         raise NotAllowed(_("You may not set costs."), field="cost_price")
     if Sku.objects.filter(merchant_code=sku.merchant_code).exists():
         raise DuplicateCode(
-            _("Merchant code %(code)s already exists.") % {"code": sku.merchant_code}, field="merchant_code"
+            _("Merchant code %(code)s already exists.") % {"code": sku.merchant_code},
+            field="merchant_code",
         )
     if Sku.objects.filter(product=product, color=sku.color, size=sku.size).exists():
         raise DuplicateCode(
-            _("This product already has colour %(color)s size %(size)s.") % {"color": sku.color, "size": sku.size}
+            _("This product already has colour %(color)s size %(size)s.")
+            % {"color": sku.color, "size": sku.size}
         )
     if sku.barcode and Sku.objects.filter(barcode=sku.barcode).exists():
-        raise DuplicateCode(_("Barcode %(code)s already exists.") % {"code": sku.barcode}, field="barcode")
+        raise DuplicateCode(
+            _("Barcode %(code)s already exists.") % {"code": sku.barcode}, field="barcode"
+        )
     created = Sku.objects.create(
         product=product,
         merchant_code=sku.merchant_code,
@@ -280,6 +296,8 @@ def update_sku(*, actor: Any, sku_id: int, changes: dict[str, Any]) -> Sku:
         "is_active": bool(changes.get("is_active", sku.is_active)),
     }
     changed = audit.diff(before, new_values)
+    if set(changed) - PRICE_FIELDS - COST_FIELDS and not _may(actor, "catalog.change_sku"):
+        raise NotAllowed(_("You may not change this SKU's details."), field=sorted(changed)[0])
     if set(changed) & PRICE_FIELDS and not _may(actor, "catalog.change_price"):
         raise NotAllowed(_("You may not change prices."), field="price")
     if set(changed) & COST_FIELDS and not _may(actor, "catalog.change_cost"):
@@ -292,7 +310,9 @@ def update_sku(*, actor: Any, sku_id: int, changes: dict[str, Any]) -> Sku:
         with transaction.atomic():
             sku.save()
     except IntegrityError as error:
-        raise DuplicateCode(_("The merchant code, barcode or colour/size is already used.")) from error
+        raise DuplicateCode(
+            _("The merchant code, barcode or colour/size is already used.")
+        ) from error
     audit.record(actor=actor, instance=sku, action="update", changes=changed)
     return sku
 
@@ -309,7 +329,9 @@ def set_listing_status(
     if product is None or shop is None:
         raise NotFound()
     listing, created = Listing.objects.select_for_update().get_or_create(
-        product=product, shop=shop, defaults={"status": status, "channel_item_id": channel_item_id or ""}
+        product=product,
+        shop=shop,
+        defaults={"status": status, "channel_item_id": channel_item_id or ""},
     )
     if created:
         audit.record_creation(actor=actor, instance=listing, fields=["status", "channel_item_id"])

@@ -24,6 +24,7 @@ from zhanggui.catalog.models import Product, Sku
 from zhanggui.catalog.views_products import get_product_or_404, product_url
 from zhanggui.core.errors import DomainError
 from zhanggui.staff.access import PagePermissionMixin
+from zhanggui.staff.roles import SKU_EDIT_PERMISSIONS
 
 
 class SkuListView(PagePermissionMixin, ListView):
@@ -88,8 +89,12 @@ class SkuEditView(PagePermissionMixin, View):
     """Edit one SKU. Which fields are open depends on the person's permissions (prices,
     costs); update_sku receives only the fields they changed and checks again."""
 
-    permission_required = "catalog.change_sku"
+    permission_required = SKU_EDIT_PERMISSIONS
     template_name = "catalog/sku_edit.html"
+
+    def has_permission(self) -> bool:
+        # Any one of them opens the page; the form and update_sku limit the fields.
+        return any(map(self.request.user.has_perm, SKU_EDIT_PERMISSIONS))
 
     def _sku(self, pk: int) -> Sku:
         sku = Sku.objects.select_related("product").filter(pk=pk).first()

@@ -20,18 +20,29 @@ class PagePermissionMixin(PermissionRequiredMixin):
     raise_exception = False  # anonymous -> login; signed in -> 403 (Django's AccessMixin)
 
 
+def has_all(user: Any, needed: Sequence[str | tuple[str, ...]]) -> bool:
+    """Every entry must hold; an entry that is a tuple holds when any of its names does."""
+    return all(
+        user.has_perm(entry) if isinstance(entry, str) else any(map(user.has_perm, entry))
+        for entry in needed
+    )
+
+
 class ActionPermission(BasePermission):
     """DRF: `required_permissions = {"list": [...], "create": [...], "*": [...]}` on the view.
 
-    The action's list applies, else "*"; a view that declares nothing allows nobody."""
+    The action's list applies, else "*"; a view that declares nothing allows nobody. An
+    entry may be a tuple of alternatives (any one of them suffices)."""
 
     def has_permission(self, request: Request, view: Any) -> bool:
         user = request.user
         if not (user and user.is_authenticated):
             return False
-        table: dict[str, Sequence[str]] = getattr(view, "required_permissions", {})
+        table: dict[str, Sequence[str | tuple[str, ...]]] = getattr(
+            view, "required_permissions", {}
+        )
         action = getattr(view, "action", None) or (request.method or "").lower()
         needed = table.get(action, table.get("*"))
         if needed is None:
             return False
-        return user.has_perms(needed)
+        return has_all(user, needed)

@@ -105,5 +105,9 @@ ROLE_PERMISSIONS: Final[dict[Role, frozenset[str]]] = {
     | {VIEW_COST, "catalog.export_catalog", VIEW_AUDIT},
 }
 
+# Editing a SKU opens to any of these; each field group then needs its own permission
+# (identity and weight: change_sku, prices: change_price, cost: change_cost).
+SKU_EDIT_PERMISSIONS: Final = ("catalog.change_sku", CHANGE_PRICE, CHANGE_COST)
+
 # Audited fields that only some roles may read, in the audit trail as on the record.
 SENSITIVE_FIELDS: Final[dict[str, str]] = {"cost_price": VIEW_COST}

@@ -26,7 +26,7 @@ from zhanggui.core.api.schema import error_responses
 from zhanggui.core.api.viewsets import ApiViewSet
 from zhanggui.core.errors import NotAllowed
 from zhanggui.staff.access import ActionPermission
-from zhanggui.staff.roles import CHANGE_COST
+from zhanggui.staff.roles import CHANGE_COST, SKU_EDIT_PERMISSIONS
 
 READ_ERRORS = error_responses(401, 403, 404)
 WRITE_ERRORS = error_responses(400, 401, 403, 404, 409)
@@ -103,7 +103,7 @@ class SkuViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
         "retrieve": ["catalog.view_sku"],
         "metadata": ["catalog.view_sku"],
         "create": ["catalog.add_sku"],
-        "partial_update": ["catalog.change_sku"],
+        "partial_update": [SKU_EDIT_PERMISSIONS],
     }
     queryset = Sku.objects.select_related("product")
     serializer_class = SkuSerializer

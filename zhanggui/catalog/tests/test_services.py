@@ -53,3 +53,13 @@ def test_warehouse_cannot_change_price(product, make_user):
         services.update_sku(actor=make_user("warehouse"), sku_id=sku.pk, changes={"price": "1"})
     sku.refresh_from_db()
     assert sku.price == Decimal("59.00")
+
+
+def test_promotion_changes_a_price_but_not_the_weight(product, make_user):
+    promoter = make_user("promotion")
+    sku = product.skus.get(size="M")
+    services.update_sku(actor=promoter, sku_id=sku.pk, changes={"price": "49.90"})
+    with pytest.raises(NotAllowed):
+        services.update_sku(actor=promoter, sku_id=sku.pk, changes={"weight_g": 300})
+    sku.refresh_from_db()
+    assert (sku.price, sku.weight_g) == (Decimal("49.90"), None)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from zhanggui.catalog import rules, validation
@@ -243,10 +243,16 @@ def _insert_sku(*, actor: Any, product: Product, sku: CleanSku) -> Sku:
 
 def assign_generated_barcodes(skus: Sequence[Sku]) -> None:
     """Give SKUs without a barcode an internal EAN-13 made from their id (unique by
-    construction; the 20-29 prefix range is reserved for in-store codes)."""
+    construction; the 20-29 prefix range is reserved for in-store codes).
+
+    One prepared UPDATE run with executemany: bulk_update builds a CASE branch per row,
+    which took a third of a 10,000-SKU import."""
     for sku in skus:
         sku.barcode = rules.internal_ean13(sku.pk)
-    Sku.objects.bulk_update(list(skus), ["barcode"])
+    table = connection.ops.quote_name(Sku._meta.db_table)
+    sql = f"UPDATE {table} SET barcode = %s WHERE id = %s"  # noqa: S608 (no user input)
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [(sku.barcode, sku.pk) for sku in skus])
 
 
 @transaction.atomic

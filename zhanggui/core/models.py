@@ -71,3 +71,14 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.queue} @ {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class ScheduledRun(models.Model):
+    """The last occurrence of a scheduled job that was enqueued (see core.schedule)."""
+
+    name = models.CharField(max_length=100, unique=True)
+    last_occurrence = models.DateTimeField(null=True, blank=True)
+    last_enqueued_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,4 +1,4 @@
-"""Serve the shop with gunicorn and run a background-task worker beside it.
+"""Serve the shop with gunicorn and run a background-task worker and the scheduler beside it.
 
 The worker is `db_worker` (tasks kept in the database, nothing to install) or, when
 TASKS_BACKEND is rq, an RQ worker on Redis. Both stop when the server stops."""
@@ -40,8 +40,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         bind = options["bind"] or f"127.0.0.1:{os.environ.get('PORT', '8000')}"
         children: list[subprocess.Popen[bytes]] = []
-        if not options["no_worker"] and settings.TASKS_BACKEND != "immediate":
-            children.append(subprocess.Popen(worker_command()))  # noqa: S603
+        if not options["no_worker"]:
+            if settings.TASKS_BACKEND != "immediate":
+                children.append(subprocess.Popen(worker_command()))  # noqa: S603
+            scheduler = [sys.executable, "-m", "zhanggui", "scheduler"]
+            children.append(subprocess.Popen(scheduler))  # noqa: S603
         web = subprocess.Popen(  # noqa: S603
             [
                 sys.executable,

@@ -179,3 +179,38 @@ class Reservation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_type}:{self.source_id} {self.quantity}×{self.sku_id}"
+
+
+class VelocityClass(models.TextChoices):
+    HOT = "hot", _("Hot")
+    STEADY = "steady", _("Steady")
+    SLOW = "slow", _("Slow")
+
+
+class StockPolicy(models.Model):
+    """The shop's stock rules (one row, pk=1): how velocity classes are drawn from recent
+    sales, and each class's warning level and safety stock (DOMAIN.md §3)."""
+
+    window_days = models.PositiveSmallIntegerField(_("sales window (days)"), default=30)
+    hot_min_units = models.PositiveIntegerField(_("hot from units sold"), default=30)
+    slow_max_units = models.PositiveIntegerField(_("slow up to units sold"), default=3)
+    warning_hot = models.PositiveIntegerField(_("warning level, hot"), default=20)
+    warning_steady = models.PositiveIntegerField(_("warning level, steady"), default=8)
+    warning_slow = models.PositiveIntegerField(_("warning level, slow"), default=2)
+    safety_hot = models.PositiveIntegerField(_("safety stock, hot"), default=10)
+    safety_steady = models.PositiveIntegerField(_("safety stock, steady"), default=4)
+    safety_slow = models.PositiveIntegerField(_("safety stock, slow"), default=0)
+    review_days = models.PositiveSmallIntegerField(_("days between purchase reviews"), default=7)
+
+    class Meta:
+        verbose_name = _("stock policy")
+        verbose_name_plural = _("stock policy")
+
+    def __str__(self) -> str:
+        return "stock policy"
+
+    def warning_level(self, velocity: str) -> int:
+        return {"hot": self.warning_hot, "steady": self.warning_steady}.get(velocity, self.warning_slow)
+
+    def safety_stock(self, velocity: str) -> int:
+        return {"hot": self.safety_hot, "steady": self.safety_steady}.get(velocity, self.safety_slow)

@@ -189,4 +189,6 @@ LOGGING = {
 ZHANGGUI = {
     "TITLE_MAX_BYTES": env_int("ZHANGGUI_TITLE_MAX_BYTES", 60),
     "MAIN_IMAGE_WIDTH_PX": env_int("ZHANGGUI_MAIN_IMAGE_WIDTH_PX", 710),
+    # A new style's first order: at most this many per SKU unless the buyer confirms.
+    "FIRST_ORDER_MAX_PER_SKU": env_int("ZHANGGUI_FIRST_ORDER_MAX_PER_SKU", 3),
 }

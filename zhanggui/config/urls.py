@@ -13,5 +13,9 @@ urlpatterns = [
     path("api/v1/", include("zhanggui.config.api_urls")),
     path("", include("zhanggui.staff.urls")),
     path("catalog/", include("zhanggui.catalog.urls")),
+    path("stock/stocktakes/", include("zhanggui.inventory.stocktake_urls")),
+    path("stock/", include("zhanggui.inventory.urls")),
+    path("purchasing/replenishment/", include("zhanggui.purchasing.replenishment_urls")),
+    path("purchasing/", include("zhanggui.purchasing.urls")),
     path("media/<path:path>", protected_media, name="media"),
 ]

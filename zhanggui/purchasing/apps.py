@@ -6,3 +6,9 @@ class PurchasingConfig(AppConfig):
     name = "zhanggui.purchasing"
     label = "purchasing"
     verbose_name = _("Purchasing")
+
+    def ready(self) -> None:
+        # Home-page queues are a registry filled at start-up, like the admin's.
+        from zhanggui.purchasing.queues import register_queues
+
+        register_queues()

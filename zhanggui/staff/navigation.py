@@ -24,6 +24,16 @@ MENU: list[MenuEntry] = [
     MenuEntry(_("SKUs"), "catalog:sku_list", "catalog.view_sku"),
     MenuEntry(_("New product"), "catalog:product_create", "catalog.add_product"),
     MenuEntry(_("Import / export"), "catalog:import", "catalog.import_catalog"),
+    MenuEntry(_("Stock"), "inventory:stock_list", "inventory.view_stocklevel"),
+    MenuEntry(_("Stock moves"), "inventory:move_list", "inventory.view_stocklevel"),
+    MenuEntry(_("Warehouses"), "inventory:warehouse_list", "inventory.view_stocklevel"),
+    MenuEntry(_("Stock alerts"), "inventory:alert_list", "inventory.view_stocklevel"),
+    MenuEntry(_("Stocktakes"), "stocktakes:list", "inventory.view_stocktake"),
+    MenuEntry(_("Suppliers"), "purchasing:supplier_list", "purchasing.view_supplier"),
+    MenuEntry(_("Purchase orders"), "purchasing:order_list", "purchasing.view_purchaseorder"),
+    MenuEntry(_("Replenishment"), "replenishment:list", "purchasing.view_replenishmentrun"),
+    MenuEntry(_("Exchange lists"), "purchasing:exchange_list", "purchasing.view_exchangelist"),
+    MenuEntry(_("Batch reviews"), "purchasing:review_list", "purchasing.view_batchreview"),
     MenuEntry(_("Audit trail"), "audit_list", "core.view_auditentry"),
 ]
 

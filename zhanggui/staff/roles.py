@@ -111,3 +111,83 @@ SKU_EDIT_PERMISSIONS: Final = ("catalog.change_sku", CHANGE_PRICE, CHANGE_COST)
 
 # Audited fields that only some roles may read, in the audit trail as on the record.
 SENSITIVE_FIELDS: Final[dict[str, str]] = {"cost_price": VIEW_COST}
+
+# Purchasing (采购): orders, receiving with quality check, supplier exchanges, the supplier
+# ledger, batch reviews. Warehouse receives and counts but never sees what goods cost.
+PURCHASING_READ: Final = frozenset(
+    {"purchasing.view_purchaseorder", "purchasing.view_exchangelist"}
+)
+PURCHASING_WRITE: Final = frozenset(
+    {"purchasing.add_purchaseorder", "purchasing.change_purchaseorder"}
+)
+RECEIVING: Final = frozenset({"purchasing.receive_purchaseorder", "purchasing.receive_exchange"})
+CLOSE_EXCHANGE: Final = "purchasing.close_exchangelist"
+SUPPLIER_LEDGER: Final = "purchasing.view_supplier_ledger"
+RECORD_PAYMENT: Final = "purchasing.record_payment"
+REVIEWS_READ: Final = "purchasing.view_batchreview"
+REVIEW_FLAG: Final = "purchasing.add_batchreview"
+REVIEW_DONE: Final = "purchasing.change_batchreview"
+_PURCHASING: Final[dict[Role, frozenset[str]]] = {
+    Role.MANAGER: PURCHASING_READ
+    | PURCHASING_WRITE
+    | RECEIVING
+    | {CLOSE_EXCHANGE, SUPPLIER_LEDGER, RECORD_PAYMENT, REVIEWS_READ, REVIEW_FLAG, REVIEW_DONE},
+    Role.BUYER: PURCHASING_READ
+    | PURCHASING_WRITE
+    | {CLOSE_EXCHANGE, SUPPLIER_LEDGER, REVIEWS_READ, REVIEW_FLAG},
+    Role.WAREHOUSE: PURCHASING_READ | RECEIVING | {REVIEWS_READ, REVIEW_FLAG},
+    Role.FINANCE: PURCHASING_READ | {SUPPLIER_LEDGER, RECORD_PAYMENT},
+    Role.ANALYST: PURCHASING_READ | {SUPPLIER_LEDGER},
+    Role.EDITOR: frozenset({REVIEWS_READ, REVIEW_DONE}),
+}
+for _role, _names in _PURCHASING.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _names
+SENSITIVE_FIELDS.update({"unit_cost": VIEW_COST, "transport_cost": VIEW_COST})
+
+# Stock (库存): everyone who answers "有货吗", lists, buys, packs or reports reads balances;
+# the designer works on images only. Only warehouse and manager post moves by hand.
+VIEW_STOCK: Final = "inventory.view_stocklevel"
+POST_STOCK_MOVES: Final = "inventory.add_stockmove"
+for _role in Role:
+    if _role != Role.DESIGNER:
+        ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {VIEW_STOCK}
+for _role in (Role.WAREHOUSE, Role.MANAGER):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {POST_STOCK_MOVES}
+
+# Warehouses, bins and where SKUs sit are kept by the warehouse team and the manager; the
+# stock policy (velocity thresholds, warning levels, safety stock) is the manager's call.
+MANAGE_WAREHOUSES: Final = frozenset(
+    {
+        "inventory.add_warehouse",
+        "inventory.change_warehouse",
+        "inventory.add_bin",
+        "inventory.change_bin",
+        "inventory.add_skubin",
+        "inventory.change_skubin",
+        "inventory.delete_skubin",
+    }
+)
+CHANGE_STOCK_POLICY: Final = "inventory.change_stockpolicy"
+for _role in (Role.WAREHOUSE, Role.MANAGER):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | MANAGE_WAREHOUSES
+ROLE_PERMISSIONS[Role.MANAGER] = ROLE_PERMISSIONS[Role.MANAGER] | {CHANGE_STOCK_POLICY}
+
+# Stocktakes (盘点): warehouse and manager create and count; only the manager posts the
+# differences or cancels; finance reads the variance with its cost value.
+STOCKTAKE_COUNT: Final = frozenset(
+    {"inventory.view_stocktake", "inventory.add_stocktake", "inventory.change_stocktake"}
+)
+POST_STOCKTAKE: Final = "inventory.post_stocktake"
+# The weekly replenishment list (补货需求表): buyer and manager run it and turn it into
+# draft purchase orders; the analyst reads it.
+REPLENISHMENT_READ: Final = "purchasing.view_replenishmentrun"
+REPLENISHMENT_RUN: Final = "purchasing.add_replenishmentrun"
+_STOCKTAKE_AND_REPLENISHMENT: Final[dict[Role, frozenset[str]]] = {
+    Role.MANAGER: STOCKTAKE_COUNT | {POST_STOCKTAKE, REPLENISHMENT_READ, REPLENISHMENT_RUN},
+    Role.WAREHOUSE: STOCKTAKE_COUNT,
+    Role.FINANCE: frozenset({"inventory.view_stocktake"}),
+    Role.BUYER: frozenset({REPLENISHMENT_READ, REPLENISHMENT_RUN}),
+    Role.ANALYST: frozenset({REPLENISHMENT_READ}),
+}
+for _role, _names in _STOCKTAKE_AND_REPLENISHMENT.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _names

@@ -214,3 +214,83 @@ class StockPolicy(models.Model):
 
     def safety_stock(self, velocity: str) -> int:
         return {"hot": self.safety_hot, "steady": self.safety_steady}.get(velocity, self.safety_slow)
+
+
+class StocktakeStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    COUNTING = "counting", _("Counting")
+    POSTED = "posted", _("Posted")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Stocktake(models.Model):
+    """A physical count (盘点) of one warehouse, or of the SKUs in some of its bins, or of
+    some SKUs. Expected quantities are taken when counting starts; posting turns each
+    difference into a stocktake move (inventory.stocktakes)."""
+
+    number = models.CharField(_("number"), max_length=24, unique=True, null=True, editable=False)
+    warehouse = models.ForeignKey(
+        Warehouse, verbose_name=_("warehouse"), on_delete=models.PROTECT, related_name="stocktakes"
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=StocktakeStatus.choices, default=StocktakeStatus.DRAFT
+    )
+    # Scope: no bins and no SKUs chosen means every SKU with a balance or a bin there.
+    is_full = models.BooleanField(_("whole warehouse"), default=True)
+    bins = models.ManyToManyField(Bin, verbose_name=_("bins"), blank=True, related_name="+")
+    skus = models.ManyToManyField(Sku, verbose_name=_("SKUs"), blank=True, related_name="+")
+    # Blind: counters see no expected quantities on the sheets or the count page.
+    blind = models.BooleanField(_("blind count"), default=True)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    uncounted_as_zero = models.BooleanField(_("uncounted means zero"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("counting started"), null=True, blank=True)
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    posted_at = models.DateTimeField(_("posted at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("stocktake")
+        verbose_name_plural = _("stocktakes")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["warehouse", "status", "posted_at"])]
+        permissions = [("post_stocktake", _("Can post or cancel stocktakes"))]
+
+    def __str__(self) -> str:
+        return self.number or f"PD #{self.pk}"
+
+
+class StocktakeLine(models.Model):
+    """One SKU of a stocktake: what the books said when counting started, and what was
+    counted (None: not counted yet)."""
+
+    stocktake = models.ForeignKey(Stocktake, on_delete=models.CASCADE, related_name="lines")
+    sku = models.ForeignKey(Sku, verbose_name=_("SKU"), on_delete=models.PROTECT, related_name="+")
+    bin_codes = models.CharField(_("bins"), max_length=200, blank=True)
+    expected = models.IntegerField(_("expected"))
+    counted = models.PositiveIntegerField(_("counted"), null=True, blank=True)
+    # Cost price when counting started: the value of a difference does not drift after.
+    unit_cost = models.DecimalField(
+        _("unit cost"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    found_during_count = models.BooleanField(_("found during the count"), default=False)
+    counted_at = models.DateTimeField(_("counted at"), null=True, blank=True)
+    counted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("stocktake line")
+        verbose_name_plural = _("stocktake lines")
+        ordering = ["stocktake", "bin_codes", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["stocktake", "sku"], name="stocktake_line_unique_sku")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stocktake_id}:{self.sku_id} {self.expected}/{self.counted}"

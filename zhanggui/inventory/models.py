@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhanggui.catalog.models import Sku
 
@@ -147,7 +148,7 @@ class StockLevel(models.Model):
 
 
 class ReservationStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", pgettext_lazy("reservation", "Active")
     RELEASED = "released", _("Released")
     CONSUMED = "consumed", _("Shipped")
 

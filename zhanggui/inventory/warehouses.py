@@ -293,7 +293,7 @@ def _check_policy(data: PolicyInput) -> None:
     if data.window_days < 1 or data.window_days > 365:
         errors["window_days"] = [_("The sales window is 1 to 365 days.")]
     if data.review_days < 1:
-        errors["review_days"] = [_("Purchases are reviewed at least every day.")]
+        errors["review_days"] = [_("The review interval is at least 1 day.")]
     if data.hot_min_units <= data.slow_max_units:
         errors["hot_min_units"] = [
             _("Hot must start above the slow limit, or no SKU could be steady.")

@@ -10,20 +10,22 @@ from __future__ import annotations
 from typing import Final
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Role(models.TextChoices):
-    MANAGER = "manager", _("Manager")
-    CS_PRESALE = "cs_presale", _("Customer service (pre-sale)")
-    CS_AFTERSALE = "cs_aftersale", _("Customer service (after-sale)")
-    DESIGNER = "designer", _("Designer")
-    EDITOR = "editor", _("Editor")
-    PROMOTION = "promotion", _("Promotion")
-    WAREHOUSE = "warehouse", _("Warehouse")
-    BUYER = "buyer", _("Buyer")
-    FINANCE = "finance", _("Finance")
-    ANALYST = "analyst", _("Analyst")
+    # The "role" context keeps a role's name apart from the same English word elsewhere
+    # (the warehouse role is 仓管, a warehouse is 仓库; the buyer role is 采购, a buyer 买家).
+    MANAGER = "manager", pgettext_lazy("role", "Manager")
+    CS_PRESALE = "cs_presale", pgettext_lazy("role", "Customer service (pre-sale)")
+    CS_AFTERSALE = "cs_aftersale", pgettext_lazy("role", "Customer service (after-sale)")
+    DESIGNER = "designer", pgettext_lazy("role", "Designer")
+    EDITOR = "editor", pgettext_lazy("role", "Editor")
+    PROMOTION = "promotion", pgettext_lazy("role", "Promotion")
+    WAREHOUSE = "warehouse", pgettext_lazy("role", "Warehouse")
+    BUYER = "buyer", pgettext_lazy("role", "Buyer")
+    FINANCE = "finance", pgettext_lazy("role", "Finance")
+    ANALYST = "analyst", pgettext_lazy("role", "Analyst")
 
 
 # Group names are the role codes, so they read the same in every language.

@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Count
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -17,12 +18,16 @@ from zhanggui.channels.models import Shop
 from zhanggui.core.errors import DomainError
 from zhanggui.customers.models import Customer
 from zhanggui.demo.build_catalog import build_listings, build_products, build_shops
+from zhanggui.demo.build_history import build_history
 from zhanggui.demo.build_parties import build_customers, build_suppliers
 from zhanggui.demo.build_staff import build_staff
+from zhanggui.demo.build_stock import sync_all_listings
 from zhanggui.demo.data_people import STAFF
 from zhanggui.demo.plan_catalog import plan_catalog
 from zhanggui.demo.plan_parties import plan_customers, plan_suppliers
-from zhanggui.purchasing.models import Supplier
+from zhanggui.inventory.models import Bin, StockMove, Stocktake
+from zhanggui.purchasing.models import PurchaseOrder, Supplier
+from zhanggui.purchasing.status import PurchaseOrderStatus
 
 # Full-size demo; --scale shrinks it (tests use 0.1).
 PRODUCTS = 200
@@ -35,6 +40,9 @@ STEPS = (
     gettext_lazy("listings"),
     gettext_lazy("suppliers"),
     gettext_lazy("customers"),
+    gettext_lazy("bins"),
+    gettext_lazy("six weeks of stock, purchase orders and a stocktake"),
+    gettext_lazy("listings follow stock"),
 )
 
 
@@ -53,6 +61,10 @@ class DemoCounts:
     listings: int
     suppliers: int
     customers: int
+    bins: int
+    stock_moves: int
+    purchase_orders: dict[str, int]  # by status, every status named
+    stocktakes: int
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -87,6 +99,24 @@ def check_empty() -> None:
         )
 
 
+def count_all(staff: int) -> DemoCounts:
+    by_status = dict(PurchaseOrder.objects.values_list("status").annotate(n=Count("pk")))
+    return DemoCounts(
+        shops=Shop.objects.count(),
+        staff=staff,
+        categories=Category.objects.count(),
+        products=Product.objects.count(),
+        skus=Sku.objects.count(),
+        listings=Listing.objects.count(),
+        suppliers=Supplier.objects.count(),
+        customers=Customer.objects.count(),
+        bins=Bin.objects.count(),
+        stock_moves=StockMove.objects.count(),
+        purchase_orders={status: by_status.get(status, 0) for status in PurchaseOrderStatus.values},
+        stocktakes=Stocktake.objects.count(),
+    )
+
+
 def run_demo(
     *, seed: int, scale: float = 1.0, on_step: Callable[[str], Any] | None = None
 ) -> DemoCounts:
@@ -98,6 +128,7 @@ def run_demo(
         count=scaled(PRODUCTS, scale),
         title_limit=settings.ZHANGGUI["TITLE_MAX_BYTES"],
     )
+    suppliers = plan_suppliers(seed=seed, count=scaled(SUPPLIERS, scale))
     with transaction.atomic():
         check_empty()
         shops = build_shops()
@@ -108,17 +139,17 @@ def run_demo(
         report(str(STEPS[2]))
         build_listings(catalog, products, shops)
         report(str(STEPS[3]))
-        build_suppliers(plan_suppliers(seed=seed, count=scaled(SUPPLIERS, scale)))
+        build_suppliers(suppliers)
         report(str(STEPS[4]))
         build_customers(plan_customers(seed=seed, count=scaled(CUSTOMERS, scale)))
         report(str(STEPS[5]))
-        return DemoCounts(
-            shops=Shop.objects.count(),
-            staff=len(staff),
-            categories=Category.objects.count(),
-            products=Product.objects.count(),
-            skus=Sku.objects.count(),
-            listings=Listing.objects.count(),
-            suppliers=Supplier.objects.count(),
-            customers=Customer.objects.count(),
+        build_history(
+            seed=seed,
+            catalog=catalog,
+            supplier_names=[supplier.name for supplier in suppliers],
+            on_bins=lambda: report(str(STEPS[6])),
         )
+        report(str(STEPS[7]))
+        sync_all_listings()
+        report(str(STEPS[8]))
+        return count_all(len(staff))

@@ -3,39 +3,23 @@
 from __future__ import annotations
 
 import json
-from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.utils import translation
 
 from zhanggui.catalog import services as catalog_services
-from zhanggui.catalog.models import Category, Listing, Product, Sku
+from zhanggui.catalog.models import Product, Sku
 from zhanggui.catalog.rules import is_valid_ean13, title_bytes
 from zhanggui.channels.models import Shop
-from zhanggui.core.models import AuditEntry
 from zhanggui.customers.models import Customer
 from zhanggui.demo.plan_catalog import plan_catalog
-from zhanggui.purchasing.models import Supplier
+from zhanggui.demo.tests.helpers import run_demo, wipe
+from zhanggui.inventory.models import Bin, StockMove
+from zhanggui.purchasing.models import PurchaseOrder, Supplier
 from zhanggui.staff.roles import Role
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # The demo hashes a dozen passwords; real PBKDF2 would make each run seconds slower.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def run_demo(*args: str) -> str:
-    out = StringIO()
-    # English, so the messages read the same whatever the .po files say.
-    with translation.override("en"):
-        call_command("demo", "--scale", "0.1", *args, stdout=out, stderr=StringIO())
-    return out.getvalue()
 
 
 def snapshot() -> dict[str, set[str]]:
@@ -45,12 +29,6 @@ def snapshot() -> dict[str, set[str]]:
         "customers": set(Customer.objects.values_list("name", "buyer_nick")),
         "suppliers": set(Supplier.objects.values_list("name", "phone")),
     }
-
-
-def wipe() -> None:
-    for model in (AuditEntry, Listing, Sku, Product, Category, Customer, Supplier, Shop):
-        model.objects.all().delete()
-    get_user_model().objects.all().delete()
 
 
 def test_demo_same_seed_gives_the_same_shop():
@@ -83,9 +61,23 @@ def test_demo_json_prints_the_counts():
         "listings": sum(len(plan.listings) for plan in plans),
         "suppliers": 2,
         "customers": 30,
+        "bins": Bin.objects.count(),
+        "stock_moves": StockMove.objects.count(),
+        "purchase_orders": {
+            "draft": 1,
+            "ordered": 2,
+            "partly_received": 1,
+            "received": 2,
+            "closed": 2,
+            "cancelled": 2,
+        },
+        "stocktakes": 1,
         "orders": 0,
     }
     assert Sku.objects.count() == result["skus"]
+    assert PurchaseOrder.objects.count() == 10
+    assert result["bins"] > 0
+    assert result["stock_moves"] > result["skus"]
 
 
 def test_demo_makes_three_shops_one_per_channel():
@@ -132,6 +124,8 @@ def test_demo_prints_the_password_and_that_orders_come_later():
     assert "zhanggui-demo" in out
     assert "orders module" in out
     assert "20 products" in out
+    assert "stocktakes: 1." in out
+    assert "Partly received 1" in out
 
 
 def test_demo_refuses_a_database_with_products_and_changes_nothing():

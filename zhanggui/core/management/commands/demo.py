@@ -1,5 +1,6 @@
 """`zhanggui demo [--orders N] [--seed S] [--json]`: fill an empty database with a realistic
-demo clothing shop. The same seed always gives the same shop."""
+demo clothing shop: catalog, team, suppliers, customers, and six weeks of stock, purchase
+orders and last month's stocktake. The same seed always gives the same shop."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from tqdm import tqdm
 
 from zhanggui.demo.data_people import DEMO_PASSWORD, STAFF
 from zhanggui.demo.runner import STEPS, DemoCounts, DemoRefused, check_empty, run_demo
+from zhanggui.purchasing.status import PurchaseOrderStatus
 
 
 class _BarStream:
@@ -67,6 +69,17 @@ class Command(BaseCommand):
                 "%(suppliers)d suppliers, %(customers)d customers."
             )
             % {"seed": options["seed"], **counts.as_dict()}
+        )
+        orders = ", ".join(
+            f"{PurchaseOrderStatus(status).label} {count}"
+            for status, count in counts.purchase_orders.items()
+        )
+        self.stdout.write(
+            _(
+                "Stock: %(bins)d bins, %(stock_moves)d stock moves, stocktakes: %(stocktakes)d. "
+                "Purchase orders: %(orders)s."
+            )
+            % {**counts.as_dict(), "orders": orders}
         )
         self.stdout.write(
             _("Demo logins (password %(password)s, for the demo only): %(usernames)s")

@@ -107,3 +107,21 @@ API_ROUTES: list[Route] = [
         note="any of change_sku, change_price, change_cost; fields are then checked one by one",
     ),
 ]
+
+# Stock: every role but the designer reads balances; warehouse and manager post moves.
+API_ROUTES += [
+    Route(
+        "stock-list",
+        ALL_ROLES - roles("designer"),
+        api=True,
+        note="inventory.view_stocklevel",
+    ),
+    Route(
+        "stock-move-list",
+        roles("warehouse", "manager"),
+        "post",
+        data=lambda: {"merchant_code": _sku().merchant_code, "qty": 3, "kind": "receipt"},
+        api=True,
+        note="inventory.add_stockmove",
+    ),
+]

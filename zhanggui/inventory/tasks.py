@@ -1,0 +1,27 @@
+"""Background tasks of the stock ledger."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django_tasks import task
+
+from zhanggui.inventory.selectors import check_ledger
+
+logger = logging.getLogger(__name__)
+
+
+@task()
+def check_stock_ledger() -> dict[str, Any]:
+    """Nightly: recompute every balance from the ledger (the same check as `check-stock`).
+
+    Read-only, so running it twice is harmless. Logs an error per difference, for whoever
+    watches the logs; returns {"checked": n, "differences": [...]} as the task's result."""
+    result = check_ledger()
+    for difference in result.differences:
+        logger.error("stock balance differs from the ledger: %s", difference.as_dict())
+    return {
+        "checked": result.checked,
+        "differences": [difference.as_dict() for difference in result.differences],
+    }

@@ -5,6 +5,8 @@ SQLite under var/ is the zero-set-up default; DATABASE_URL switches to PostgreSQ
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -87,6 +89,14 @@ def _database_settings() -> dict[str, object]:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": env_str("SQLITE_PATH", str(VAR_DIR / "zhanggui.sqlite3")),
+        # Tests use a file, not memory: concurrency tests and the live server run threads,
+        # which cannot share an in-memory database. One file per process; removed after.
+        "TEST": {
+            "NAME": env_str(
+                "SQLITE_TEST_PATH",
+                str(Path(tempfile.gettempdir()) / f"zhanggui-test-{os.getpid()}.sqlite3"),
+            )
+        },
         "OPTIONS": {
             # IMMEDIATE takes the write lock at BEGIN, so two writers queue up on
             # busy_timeout instead of failing with "database is locked" mid-transaction.

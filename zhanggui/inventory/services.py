@@ -31,6 +31,7 @@ from zhanggui.inventory.exceptions import (
     ReservationMismatch,
     WarehouseNotFound,
 )
+from zhanggui.inventory.listing_sync import sync_listings
 from zhanggui.inventory.models import (
     Bin,
     MoveKind,
@@ -286,7 +287,11 @@ def post_moves(*, actor: Any, moves: Sequence[MoveInput]) -> list[StockMove]:
     if shortages:
         raise InsufficientStock(lines=_shortage_lines(shortages))
     _add_on_hand(levels, delta)
-    return _insert_moves(placed, actor_id=_actor_id(actor))
+    inserted = _insert_moves(placed, actor_id=_actor_id(actor))
+    # Sold out means delisted, back in stock means relisted (DOMAIN.md §2), in the same
+    # transaction; the lock order stays balances first, then listings.
+    sync_listings(actor=None, sku_ids={sku_id for sku_id, _warehouse in delta})
+    return inserted
 
 
 def post_move(*, actor: Any, move: MoveInput) -> StockMove:
@@ -382,6 +387,7 @@ def reserve(
     StockLevel.objects.filter(pk=level.pk).update(
         reserved=F("reserved") + quantity, updated_at=timezone.now()
     )
+    sync_listings(actor=None, sku_ids=[sku_id])  # the last unit reserved sells the SKU out
     return reservation
 
 
@@ -422,6 +428,7 @@ def release_reservation(*, actor: Any, reservation_id: int) -> Reservation:
     StockLevel.objects.filter(
         sku_id=reservation.sku_id, warehouse_id=reservation.warehouse_id
     ).update(reserved=F("reserved") - reservation.quantity, updated_at=timezone.now())
+    sync_listings(actor=None, sku_ids=[reservation.sku_id])
     return reservation
 
 

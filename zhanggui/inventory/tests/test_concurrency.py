@@ -13,12 +13,10 @@ import threading
 import urllib.error
 import urllib.request
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
-from django.core.management import call_command
 from django.db import connection, connections
 from rest_framework.authtoken.models import Token
 
@@ -29,21 +27,9 @@ from zhanggui.inventory.models import MoveKind, Reservation, StockLevel, StockMo
 from zhanggui.inventory.selectors import ledger_differences
 from zhanggui.staff.services import create_staff_member
 
-# serialized_rollback: a transactional test ends with a flush, which would also take the
-# default warehouse that a migration created; this puts it back before each test.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _migrated_data_back(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
-    """After the module, put back the migrated rows. serialized_rollback's closing flush
-    leaves every table empty, content types and role groups too, and later transactional
-    tests (and the content-type cache) expect them."""
-    yield
-    with django_db_blocker.unblock():
-        call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
-        connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
-        ContentType.objects.clear_cache()
+# Transactional: each client thread needs committed rows. The flush after each test empties
+# the tables; post_migrate then puts back the role groups and the `main` warehouse.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 POSTGRES_RACE = (50, 10)  # clients, units available

@@ -82,10 +82,9 @@ def test_selling_the_last_unit_then_receiving_goes_sold_out_and_back_on_sale(pro
     _move(small, -1, MoveKind.SALE)
     sync_listings(actor=None, sku_ids=[small.pk])
     assert _statuses(product) == ["sold_out", "sold_out", "in_warehouse"]
-    _move(small, 5)
-    changes = sync_listings(actor=None, sku_ids=[small.pk])
+    _move(small, 5)  # the stock services sync listings themselves
     assert _statuses(product) == ["on_sale", "on_sale", "in_warehouse"]
-    assert {(c.before, c.after) for c in changes} == {("sold_out", "on_sale")}
+    assert sync_listings(actor=None, sku_ids=[small.pk]) == []
 
 
 def test_reserved_stock_is_not_available_for_sale(product):
@@ -158,6 +157,8 @@ def test_batch_changes_only_the_products_whose_stock_changed(shops, django_asser
     services.post_moves(
         actor=None, moves=[MoveInput(p.skus.get().pk, 1, MoveKind.RECEIPT) for p in stocked]
     )
+    # post_moves relisted them; put them out of step again to test the sync on its own.
+    Listing.objects.filter(product__in=stocked).update(status="sold_out")
     sku_ids = list(Sku.objects.values_list("pk", flat=True))
     # 5 to decide, then each change goes through catalog's audited set_listing_status
     with django_assert_max_num_queries(5 + 10 * 10):
@@ -181,3 +182,32 @@ def test_sync_after_moves_posted_in_one_batch(product, shops):
     sync_listings(actor=None, sku_ids=[medium.pk, other.skus.get().pk, small.pk])
     assert _statuses(product) == ["on_sale", "on_sale", "in_warehouse"]
     assert _statuses(other) == ["on_sale"]
+
+
+def test_stock_services_delist_on_the_last_unit_and_relist_on_return(manager):
+    """The wiring: no caller has to remember to sync listings."""
+    from zhanggui.catalog import services as catalog
+    from zhanggui.channels.models import Shop
+    from zhanggui.inventory import services as stock
+    from zhanggui.inventory.models import MoveKind
+
+    product = catalog.create_product(
+        actor=manager,
+        data=catalog.ProductInput(item_no="W1", title="测试"),
+        skus=[catalog.SkuInput(merchant_code="W1-M", price="10")],
+    )
+    sku = product.skus.get()
+    shop = Shop.objects.create(channel="taobao", code="tb-w", name="店")
+    stock.post_move(actor=manager, move=stock.MoveInput(sku.pk, 1, MoveKind.RECEIPT))
+    catalog.set_listing_status(
+        actor=manager, product_id=product.pk, shop_id=shop.pk, status="on_sale"
+    )
+
+    held = stock.reserve(actor=manager, sku_id=sku.pk, quantity=1, source_type="o", source_id="1")
+    assert product.listings.get().status == "sold_out"
+
+    stock.release_reservation(actor=manager, reservation_id=held.pk)
+    assert product.listings.get().status == "on_sale"
+
+    stock.post_move(actor=manager, move=stock.MoveInput(sku.pk, -1, MoveKind.ADJUSTMENT))
+    assert product.listings.get().status == "sold_out"

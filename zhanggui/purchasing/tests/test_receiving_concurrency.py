@@ -16,9 +16,8 @@ from zhanggui.purchasing import services
 from zhanggui.purchasing.models import Receipt
 from zhanggui.purchasing.tests.factories import make_product, make_supplier, placed_order
 
-# serialized_rollback: the flush after a transactional test would take the main warehouse.
 pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.postgres,
 ]
 CLIENTS, ORDERED = 6, 4

@@ -74,7 +74,9 @@ class ProductImage(models.Model):
     """A product image named item number + sequence (货号+编号); sequence 1 is the main image."""
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
-    image = models.ImageField(_("image"), upload_to=product_image_path, width_field="width", height_field="height")
+    image = models.ImageField(
+        _("image"), upload_to=product_image_path, width_field="width", height_field="height"
+    )
     name = models.CharField(_("name"), max_length=80)
     sequence = models.PositiveSmallIntegerField(_("sequence"))
     width = models.PositiveIntegerField(_("width (px)"), default=0)
@@ -114,13 +116,17 @@ class Sku(TimeStampedModel):
         verbose_name_plural = _("SKUs")
         ordering = ["product_id", "color", "size", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["product", "color", "size"], name="sku_unique_color_size"),
+            models.UniqueConstraint(
+                fields=["product", "color", "size"], name="sku_unique_color_size"
+            ),
             models.CheckConstraint(condition=Q(price__gte=0), name="sku_price_not_negative"),
             models.CheckConstraint(
-                condition=Q(vip_price__isnull=True) | Q(vip_price__gte=0), name="sku_vip_price_not_negative"
+                condition=Q(vip_price__isnull=True) | Q(vip_price__gte=0),
+                name="sku_vip_price_not_negative",
             ),
             models.CheckConstraint(
-                condition=Q(cost_price__isnull=True) | Q(cost_price__gte=0), name="sku_cost_not_negative"
+                condition=Q(cost_price__isnull=True) | Q(cost_price__gte=0),
+                name="sku_cost_not_negative",
             ),
         ]
         permissions = [
@@ -137,9 +143,14 @@ class Listing(TimeStampedModel):
     """A product offered in one shop, with its sale status there."""
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="listings")
-    shop = models.ForeignKey(Shop, verbose_name=_("shop"), on_delete=models.PROTECT, related_name="listings")
+    shop = models.ForeignKey(
+        Shop, verbose_name=_("shop"), on_delete=models.PROTECT, related_name="listings"
+    )
     status = models.CharField(
-        _("status"), max_length=16, choices=ListingStatus.choices, default=ListingStatus.IN_WAREHOUSE
+        _("status"),
+        max_length=16,
+        choices=ListingStatus.choices,
+        default=ListingStatus.IN_WAREHOUSE,
     )
     channel_item_id = models.CharField(_("channel item id"), max_length=32, blank=True)
 

@@ -30,7 +30,11 @@ def item_no_errors(item_no: str) -> list[str]:
     if not item_no:
         return [_("An item number is required.")]
     if not rules.is_valid_item_no(item_no):
-        return [_("Use letters, digits, '-', '_' or '.' only (at most 40), starting with a letter or digit.")]
+        return [
+            _(
+                "Use letters, digits, '-', '_' or '.' only (at most 40), starting with a letter or digit."
+            )
+        ]
     return []
 
 

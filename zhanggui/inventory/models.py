@@ -211,10 +211,14 @@ class StockPolicy(models.Model):
         return "stock policy"
 
     def warning_level(self, velocity: str) -> int:
-        return {"hot": self.warning_hot, "steady": self.warning_steady}.get(velocity, self.warning_slow)
+        return {"hot": self.warning_hot, "steady": self.warning_steady}.get(
+            velocity, self.warning_slow
+        )
 
     def safety_stock(self, velocity: str) -> int:
-        return {"hot": self.safety_hot, "steady": self.safety_steady}.get(velocity, self.safety_slow)
+        return {"hot": self.safety_hot, "steady": self.safety_steady}.get(
+            velocity, self.safety_slow
+        )
 
 
 class StocktakeStatus(models.TextChoices):

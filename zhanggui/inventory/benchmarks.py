@@ -261,3 +261,7 @@ def oversold_units() -> float:
         return 0.0
     _rate, oversold = reservation_race()
     return float(oversold)
+
+
+# The page benchmarks live in their own module; importing it registers them.
+from zhanggui.inventory import benchmarks_ledger_pages  # noqa: E402, F401

@@ -7,11 +7,13 @@ from typing import Any
 
 from django_tasks import task
 
+from zhanggui.core.schedule import scheduled
 from zhanggui.inventory.selectors import check_ledger
 
 logger = logging.getLogger(__name__)
 
 
+@scheduled(name="inventory.check_stock", hour=2)
 @task()
 def check_stock_ledger() -> dict[str, Any]:
     """Nightly: recompute every balance from the ledger (the same check as `check-stock`).

@@ -1,0 +1,64 @@
+"""Stock pages over a ledger of 10,000,000 moves (issue 3: they stay under a second).
+
+The ledger is written straight into the tables, untimed. ZHANGGUI_BENCH_LEDGER_MOVES
+changes its size (e.g. 1000000 for a quick run)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import connection, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from zhanggui.core.bench import benchmark
+from zhanggui.core.bench_http import manager_client, median_get_ms
+from zhanggui.inventory import services
+from zhanggui.inventory.benchmarks import _insert_rows, make_skus
+from zhanggui.inventory.models import MoveKind, StockLevel, StockMove
+
+SKUS = 10_000
+
+
+def _ledger(sku_ids: list[int], moves: int) -> None:
+    """Per SKU: a receipt big enough for every later sale, then sales of one."""
+    warehouse_id = services.default_warehouse().pk
+    per_sku = max(1, moves // len(sku_ids))
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    columns = ("sku_id", "warehouse_id", "kind", "quantity", "source_type", "source_id",
+               "ref", "note", "created_at")  # fmt: skip
+
+    def rows() -> Iterable[tuple[Any, ...]]:
+        for sku_id in sku_ids:
+            yield (sku_id, warehouse_id, MoveKind.RECEIPT.value, per_sku, "", "", "", "", now)
+            for _ in range(per_sku - 1):
+                yield (sku_id, warehouse_id, MoveKind.SALE.value, -1, "", "", "", "", now)
+
+    with transaction.atomic():
+        _insert_rows(StockMove, columns, rows())
+        _insert_rows(
+            StockLevel,
+            ("sku_id", "warehouse_id", "on_hand", "reserved", "updated_at"),
+            ((sku_id, warehouse_id, 1, 0, now) for sku_id in sku_ids),
+        )
+
+
+@benchmark(
+    "inventory.stock_pages_10m_moves_ms",
+    unit="ms",
+    description="slowest median GET of the stock page, a SKU's ledger and the moves page "
+    "over a ledger of 10,000,000 moves (10,000 SKUs)",
+)
+def stock_pages_10m_moves_ms() -> float:
+    sku_ids = make_skus(SKUS)
+    _ledger(sku_ids, int(os.environ.get("ZHANGGUI_BENCH_LEDGER_MOVES", "10000000")))
+    client = manager_client()
+    pages = [
+        reverse("inventory:stock_list"),
+        reverse("inventory:stock_list") + "?below_warning=1",
+        reverse("inventory:sku_stock", kwargs={"pk": sku_ids[len(sku_ids) // 2]}),
+        reverse("inventory:move_list"),
+    ]
+    return max(median_get_ms(client, url) for url in pages)

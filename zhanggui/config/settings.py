@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "zhanggui.purchasing",
     "zhanggui.customers",
     "zhanggui.inventory",
+    "zhanggui.orders",
 ]
 
 MIDDLEWARE = [
@@ -201,4 +202,9 @@ ZHANGGUI = {
     "MAIN_IMAGE_WIDTH_PX": env_int("ZHANGGUI_MAIN_IMAGE_WIDTH_PX", 710),
     # A new style's first order: at most this many per SKU unless the buyer confirms.
     "FIRST_ORDER_MAX_PER_SKU": env_int("ZHANGGUI_FIRST_ORDER_MAX_PER_SKU", 3),
+    # Shipping promise (DOMAIN.md §6): paid before the cut-off ships the same day; every
+    # paid order within SLA_HOURS, never later than SLA_MAX_HOURS.
+    "SHIP_CUTOFF": env_str("ZHANGGUI_SHIP_CUTOFF", "16:00"),
+    "SLA_HOURS": env_int("ZHANGGUI_SLA_HOURS", 24),
+    "SLA_MAX_HOURS": env_int("ZHANGGUI_SLA_MAX_HOURS", 48),
 }

@@ -17,5 +17,7 @@ urlpatterns = [
     path("stock/", include("zhanggui.inventory.urls")),
     path("purchasing/replenishment/", include("zhanggui.purchasing.replenishment_urls")),
     path("purchasing/", include("zhanggui.purchasing.urls")),
+    path("orders/", include("zhanggui.orders.urls")),
+    path("channels/", include("zhanggui.channels.urls")),
     path("media/<path:path>", protected_media, name="media"),
 ]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +25,8 @@ class Customer(TimeStampedModel):
     first_order_at = models.DateTimeField(_("first order"), null=True, blank=True)
     last_order_at = models.DateTimeField(_("last order"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    # Buyers the shop will not ship to without a person looking (fraud, abuse): orders hold.
+    is_blacklisted = models.BooleanField(_("blacklisted"), default=False)
 
     class Meta:
         verbose_name = _("customer")
@@ -38,3 +41,28 @@ class Customer(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.buyer_nick} ({self.get_channel_display()})"
+
+
+class FailedDeal(models.Model):
+    """A buyer who inquired and did not buy (交易失败备注): what they wanted and why not,
+    so the next conversation starts from it."""
+
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    buyer_nick = models.CharField(_("buyer nick"), max_length=64)
+    customer = models.ForeignKey(
+        Customer, null=True, blank=True, on_delete=models.SET_NULL, related_name="failed_deals"
+    )
+    note = models.TextField(_("note"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("failed deal")
+        verbose_name_plural = _("failed deals")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["channel", "buyer_nick"])]
+
+    def __str__(self) -> str:
+        return f"{self.buyer_nick}: {self.note[:30]}"

@@ -193,3 +193,31 @@ _STOCKTAKE_AND_REPLENISHMENT: Final[dict[Role, frozenset[str]]] = {
 }
 for _role, _names in _STOCKTAKE_AND_REPLENISHMENT.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _names
+
+# Orders (订单): customer service reviews, holds, merges and splits; the warehouse ships;
+# finance and the analyst read. Review rules are the manager's; the channel sync's state is
+# visible to those who would act on a failure.
+VIEW_ORDERS: Final = "orders.view_order"
+CHANGE_ORDERS: Final = "orders.change_order"
+REVIEW_ORDERS: Final = "orders.review_order"
+IMPORT_ORDERS: Final = "orders.import_orders"
+SHIP_ORDERS: Final = "orders.ship_order"
+MANAGE_REVIEW_RULES: Final = "orders.manage_review_rules"
+MAP_MERCHANT_CODES: Final = "orders.add_merchantcodemapping"
+VIEW_SYNC: Final = "channels.view_sync"
+RUN_SYNC: Final = "channels.run_sync"
+FAILED_DEALS: Final = frozenset({"customers.view_faileddeal", "customers.add_faileddeal"})
+_CUSTOMER_SERVICE: Final = frozenset(
+    {VIEW_ORDERS, CHANGE_ORDERS, REVIEW_ORDERS, VIEW_SYNC} | FAILED_DEALS
+)
+_ORDERS: Final[dict[Role, frozenset[str]]] = {
+    Role.MANAGER: _CUSTOMER_SERVICE
+    | {IMPORT_ORDERS, SHIP_ORDERS, MANAGE_REVIEW_RULES, MAP_MERCHANT_CODES, RUN_SYNC},
+    Role.CS_PRESALE: _CUSTOMER_SERVICE | {IMPORT_ORDERS, MAP_MERCHANT_CODES, RUN_SYNC},
+    Role.CS_AFTERSALE: _CUSTOMER_SERVICE,
+    Role.WAREHOUSE: frozenset({VIEW_ORDERS, SHIP_ORDERS}),
+    Role.FINANCE: frozenset({VIEW_ORDERS}),
+    Role.ANALYST: frozenset({VIEW_ORDERS, VIEW_SYNC}),
+}
+for _role, _names in _ORDERS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _names

@@ -1,0 +1,1 @@
+"""Order services: every change of an order goes through these (STYLE.md §2)."""

@@ -221,3 +221,24 @@ _ORDERS: Final[dict[Role, frozenset[str]]] = {
 }
 for _role, _names in _ORDERS.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _names
+
+# Shipping (发货): the warehouse prints, packs, ships and hands over; couriers, prices and
+# number pools are kept by the warehouse and the manager; finance reconciles the monthly
+# bill; after-sales opens claims; customer service and the analyst read parcels.
+VIEW_PARCELS: Final = frozenset({"fulfillment.view_parcel", "fulfillment.view_courier"})
+PRINT_LABELS: Final = "fulfillment.print_labels"
+PACK_PARCELS: Final = "fulfillment.pack_parcel"
+MANAGE_COURIERS: Final = "fulfillment.manage_couriers"
+RECONCILE_BILLS: Final = "fulfillment.reconcile_bills"
+MANAGE_CLAIMS: Final = "fulfillment.manage_claims"
+_SHIPPING: Final[dict[Role, frozenset[str]]] = {
+    Role.MANAGER: VIEW_PARCELS
+    | {PRINT_LABELS, PACK_PARCELS, MANAGE_COURIERS, RECONCILE_BILLS, MANAGE_CLAIMS},
+    Role.WAREHOUSE: VIEW_PARCELS | {PRINT_LABELS, PACK_PARCELS, MANAGE_COURIERS, MANAGE_CLAIMS},
+    Role.FINANCE: VIEW_PARCELS | {RECONCILE_BILLS},
+    Role.CS_PRESALE: VIEW_PARCELS,
+    Role.CS_AFTERSALE: VIEW_PARCELS | {MANAGE_CLAIMS},
+    Role.ANALYST: VIEW_PARCELS,
+}
+for _role, _names in _SHIPPING.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _names

@@ -1,0 +1,1 @@
+"""Shipping services: every change of couriers, numbers and parcels goes through these."""

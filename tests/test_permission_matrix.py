@@ -13,6 +13,18 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from tests import (
+    matrix_orders_address,
+    matrix_orders_api,
+    matrix_orders_imports,
+    matrix_orders_pages,
+    matrix_orders_review,
+    matrix_orders_sync,
+    matrix_shipping_couriers,
+    matrix_shipping_dispatch,
+    matrix_shipping_packing,
+    matrix_shipping_printing,
+)
 from tests.matrix import ALL_ROLES, Route
 from tests.matrix_api import API_ROUTES, OPEN_API_ROUTES
 from tests.matrix_pages import PAGE_ROUTES
@@ -20,7 +32,22 @@ from zhanggui.catalog import services
 from zhanggui.catalog.models import Sku
 from zhanggui.core.audit import entries_for
 
-ROUTES = PAGE_ROUTES + API_ROUTES
+# Order areas keep their rows in their own files (matrix_orders_*.py).
+ORDER_ROUTES = [
+    *matrix_orders_address.ROUTES,
+    *matrix_orders_api.ROUTES,
+    *matrix_orders_imports.ROUTES,
+    *matrix_orders_pages.ROUTES,
+    *matrix_orders_review.ROUTES,
+    *matrix_orders_sync.ROUTES,
+]
+SHIPPING_ROUTES = [
+    *matrix_shipping_couriers.ROUTES,
+    *matrix_shipping_dispatch.ROUTES,
+    *matrix_shipping_packing.ROUTES,
+    *matrix_shipping_printing.ROUTES,
+]
+ROUTES = PAGE_ROUTES + API_ROUTES + ORDER_ROUTES + SHIPPING_ROUTES
 # Named routes that are not pages or endpoints of ours, or need no role by design.
 UNLISTED = frozenset({"login", "logout", "set_language", "healthz", "api_schema", "media"})
 

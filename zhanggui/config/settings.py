@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "zhanggui.customers",
     "zhanggui.inventory",
     "zhanggui.orders",
+    "zhanggui.fulfillment",
 ]
 
 MIDDLEWARE = [

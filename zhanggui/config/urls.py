@@ -19,5 +19,6 @@ urlpatterns = [
     path("purchasing/", include("zhanggui.purchasing.urls")),
     path("orders/", include("zhanggui.orders.urls")),
     path("channels/", include("zhanggui.channels.urls")),
+    path("shipping/", include("zhanggui.fulfillment.urls")),
     path("media/<path:path>", protected_media, name="media"),
 ]

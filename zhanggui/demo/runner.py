@@ -19,6 +19,7 @@ from zhanggui.core.errors import DomainError
 from zhanggui.customers.models import Customer
 from zhanggui.demo.build_catalog import build_listings, build_products, build_shops
 from zhanggui.demo.build_history import build_history
+from zhanggui.demo.build_orders import build_orders
 from zhanggui.demo.build_parties import build_customers, build_suppliers
 from zhanggui.demo.build_staff import build_staff
 from zhanggui.demo.build_stock import sync_all_listings
@@ -26,6 +27,7 @@ from zhanggui.demo.data_people import STAFF
 from zhanggui.demo.plan_catalog import plan_catalog
 from zhanggui.demo.plan_parties import plan_customers, plan_suppliers
 from zhanggui.inventory.models import Bin, StockMove, Stocktake
+from zhanggui.orders.models import Order, OrderStatus
 from zhanggui.purchasing.models import PurchaseOrder, Supplier
 from zhanggui.purchasing.status import PurchaseOrderStatus
 
@@ -33,6 +35,9 @@ from zhanggui.purchasing.status import PurchaseOrderStatus
 PRODUCTS = 200
 CUSTOMERS = 300
 SUPPLIERS = 15
+# Orders when --orders is not given: every status and kind of work shows, and the first
+# `make run` stays quick.
+ORDERS = 300
 STEPS = (
     gettext_lazy("shops"),
     gettext_lazy("staff"),
@@ -42,8 +47,10 @@ STEPS = (
     gettext_lazy("customers"),
     gettext_lazy("bins"),
     gettext_lazy("six weeks of stock, purchase orders and a stocktake"),
+    gettext_lazy("orders of the last 90 days"),
     gettext_lazy("listings follow stock"),
 )
+ORDER_STEP = STEPS[8]
 
 
 class DemoRefused(DomainError):  # noqa: N818 (named like the other DomainErrors)
@@ -65,6 +72,8 @@ class DemoCounts:
     stock_moves: int
     purchase_orders: dict[str, int]  # by status, every status named
     stocktakes: int
+    orders: int  # the channels' orders
+    order_statuses: dict[str, int]  # every order by status (split-off parts too), all named
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -101,6 +110,7 @@ def check_empty() -> None:
 
 def count_all(staff: int) -> DemoCounts:
     by_status = dict(PurchaseOrder.objects.values_list("status").annotate(n=Count("pk")))
+    statuses = dict(Order.objects.order_by().values_list("status").annotate(n=Count("pk")))
     return DemoCounts(
         shops=Shop.objects.count(),
         staff=staff,
@@ -114,14 +124,24 @@ def count_all(staff: int) -> DemoCounts:
         stock_moves=StockMove.objects.count(),
         purchase_orders={status: by_status.get(status, 0) for status in PurchaseOrderStatus.values},
         stocktakes=Stocktake.objects.count(),
+        orders=Order.objects.filter(part=0).count(),
+        order_statuses={status: statuses.get(status, 0) for status in OrderStatus.values},
     )
 
 
 def run_demo(
-    *, seed: int, scale: float = 1.0, on_step: Callable[[str], Any] | None = None
+    *,
+    seed: int,
+    scale: float = 1.0,
+    orders: int | None = None,
+    on_step: Callable[[str], Any] | None = None,
+    on_work: Callable[[int], Any] | None = None,
+    on_tick: Callable[[], Any] | None = None,
 ) -> DemoCounts:
-    """Fill an empty database with the demo shop drawn from `seed`; `on_step(label)` is
-    called after each of STEPS. Raises DemoRefused when the database is not empty."""
+    """Fill an empty database with the demo shop drawn from `seed`, with `orders` orders
+    (None: ORDERS, scaled). `on_step(label)` is called after each of STEPS; while the
+    orders are written, `on_work(n)` announces their n steps and `on_tick()` follows each.
+    Raises DemoRefused when the database is not empty."""
     report = on_step or (lambda label: None)
     catalog = plan_catalog(
         seed=seed,
@@ -129,6 +149,7 @@ def run_demo(
         title_limit=settings.ZHANGGUI["TITLE_MAX_BYTES"],
     )
     suppliers = plan_suppliers(seed=seed, count=scaled(SUPPLIERS, scale))
+    customers = plan_customers(seed=seed, count=scaled(CUSTOMERS, scale))
     with transaction.atomic():
         check_empty()
         shops = build_shops()
@@ -141,7 +162,7 @@ def run_demo(
         report(str(STEPS[3]))
         build_suppliers(suppliers)
         report(str(STEPS[4]))
-        build_customers(plan_customers(seed=seed, count=scaled(CUSTOMERS, scale)))
+        build_customers(customers)
         report(str(STEPS[5]))
         build_history(
             seed=seed,
@@ -150,6 +171,15 @@ def run_demo(
             on_bins=lambda: report(str(STEPS[6])),
         )
         report(str(STEPS[7]))
+        build_orders(
+            seed=seed,
+            count=scaled(ORDERS, scale) if orders is None else orders,
+            catalog=catalog,
+            customers=customers,
+            on_planned=on_work,
+            on_step=on_tick,
+        )
+        report(str(ORDER_STEP))
         sync_all_listings()
-        report(str(STEPS[8]))
+        report(str(STEPS[9]))
         return count_all(len(staff))

@@ -2,7 +2,8 @@
 their velocity class (DOMAIN.md §3), and how many units would bring them back to it.
 
 The cost does not grow with the ledger: balances come from StockLevel, velocity from the
-sales inside the policy's window only (one grouped query over the (kind, created_at) index)."""
+daily sales roll-up inside the policy's window only (one grouped query over its (day, sku,
+units) index: at most a row per SKU and day, however many moves a day had)."""
 
 from __future__ import annotations
 

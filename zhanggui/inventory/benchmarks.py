@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from zhanggui.catalog.models import Product, Sku
 from zhanggui.core.bench import benchmark
-from zhanggui.inventory import services
+from zhanggui.inventory import daily_sales, services
 from zhanggui.inventory.exceptions import InsufficientStock
 from zhanggui.inventory.models import (
     DEFAULT_WAREHOUSE_CODE,
@@ -88,7 +88,8 @@ def _insert_rows(model: Any, columns: Sequence[str], rows: Iterable[Sequence[Any
 
 def build_ledger(sku_ids: list[int], moves: int) -> None:
     """A ledger of `moves` moves spread over the SKUs in the default warehouse (a receipt
-    of 100 first, then sales of 1 and returns), with balances equal to it."""
+    of 100 first, then sales of 1 and returns), with balances and the daily sales roll-up
+    equal to it."""
     warehouse_id = services.default_warehouse().pk
     per_sku = moves // len(sku_ids)
     now = connection.ops.adapt_datetimefield_value(timezone.now())
@@ -119,6 +120,7 @@ def build_ledger(sku_ids: list[int], moves: int) -> None:
             ("sku_id", "warehouse_id", "on_hand", "reserved", "updated_at"),
             ((sku_id, warehouse_id, total, 0, now) for sku_id, total in totals.items()),
         )
+        daily_sales.rebuild_from_ledger()
 
 
 @benchmark(

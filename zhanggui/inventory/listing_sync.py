@@ -117,3 +117,7 @@ def notify_channels_of_listing_changes(changes: Sequence[ListingChange]) -> None
             change.before,
             change.after,
         )
+    # Issue 4: the channel sync's outbox pushes the stock of connected shops' listings.
+    from zhanggui.channels import outbox
+
+    outbox.queue_stock_pushes([change.listing_id for change in changes])

@@ -147,6 +147,32 @@ class StockLevel(models.Model):
         return self.on_hand - self.reserved
 
 
+class DailySkuSales(models.Model):
+    """Net units a SKU sold on one shop day (Asia/Shanghai, the date of the moves'
+    created_at): its sale moves less its customer returns, over every warehouse. Like
+    StockLevel it is derived from the ledger and changed only by inventory.services, in the
+    moves' transaction (inventory.daily_sales); check-stock compares it with the ledger.
+    Velocity reads a window of these rows instead of the window's moves."""
+
+    # Derived rows go with their SKU; one with sale moves cannot be deleted (the moves
+    # protect it), so only a wipe of the moves first (the demo's reset) gets here.
+    sku = models.ForeignKey(Sku, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(_("day"))
+    units = models.IntegerField(_("units sold"), default=0)  # below 0 when returns win
+
+    class Meta:
+        verbose_name = _("daily sales of a SKU")
+        verbose_name_plural = _("daily sales of SKUs")
+        constraints = [
+            models.UniqueConstraint(fields=["sku", "day"], name="daily_sales_unique_sku_day")
+        ]
+        # Velocity sums one window of days over every SKU: the index covers that query.
+        indexes = [models.Index(fields=["day", "sku", "units"], name="daily_sales_day_sku_units")]
+
+    def __str__(self) -> str:
+        return f"{self.sku_id} {self.day}: {self.units}"
+
+
 class ReservationStatus(models.TextChoices):
     ACTIVE = "active", pgettext_lazy("reservation", "Active")
     RELEASED = "released", _("Released")

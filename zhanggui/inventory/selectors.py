@@ -1,16 +1,18 @@
 """Stock reads. Balances come from StockLevel, never from a scan of the ledger, except in
-the ledger check, whose whole point is that scan."""
+the ledger check, whose whole point is that scan (of the daily sales roll-up too)."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet, Sum
 
 from zhanggui.catalog.models import Sku
+from zhanggui.inventory import daily_sales
+from zhanggui.inventory.daily_sales import DailySalesDifference
 from zhanggui.inventory.models import (
     Reservation,
     ReservationStatus,
@@ -41,6 +43,12 @@ class LedgerDifference:
 class LedgerCheck:
     checked: int  # balances compared (every SKU × warehouse with a balance, moves or holds)
     differences: list[LedgerDifference]
+    daily_sales_checked: int = 0  # SKU days compared (with a roll-up row or sales)
+    daily_sales_differences: list[DailySalesDifference] = field(default_factory=list)
+
+    @property
+    def is_consistent(self) -> bool:
+        return not self.differences and not self.daily_sales_differences
 
 
 def _totals(rows: QuerySet[Any, Any]) -> dict[tuple[int, int], int]:
@@ -53,8 +61,9 @@ def _totals(rows: QuerySet[Any, Any]) -> dict[tuple[int, int], int]:
 def check_ledger() -> LedgerCheck:
     """Recompute every balance from the ledger, and reserved from the active reservations,
     and compare with StockLevel. A ledger or a hold with no balance row is a difference too.
+    Then the same for the daily sales roll-up (daily_sales.compare_with_ledger).
 
-    The three reads share one snapshot, so moves posted during the check never show as
+    The reads share one snapshot, so moves posted during the check never show as
     differences: a transaction (SQLite's holds the write lock for the check's duration),
     at REPEATABLE READ on PostgreSQL when this starts the transaction."""
     starts_transaction = not connection.in_atomic_block
@@ -62,7 +71,14 @@ def check_ledger() -> LedgerCheck:
         if starts_transaction and connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        return _compare_balances()
+        balances = _compare_balances()
+        sales_checked, sales_differences = daily_sales.compare_with_ledger()
+    return LedgerCheck(
+        checked=balances.checked,
+        differences=balances.differences,
+        daily_sales_checked=sales_checked,
+        daily_sales_differences=sales_differences,
+    )
 
 
 def _compare_balances() -> LedgerCheck:
@@ -102,9 +118,11 @@ def _compare_balances() -> LedgerCheck:
     return LedgerCheck(checked=len(keys), differences=differences)
 
 
-def ledger_differences() -> list[LedgerDifference]:
-    """Every balance that disagrees with its ledger; empty means the books are right."""
-    return check_ledger().differences
+def ledger_differences() -> list[LedgerDifference | DailySalesDifference]:
+    """Every balance and every day of the daily sales roll-up that disagrees with the
+    ledger; empty means the books are right."""
+    result = check_ledger()
+    return [*result.differences, *result.daily_sales_differences]
 
 
 def available_by_sku(sku_ids: list[int], *, sellable_only: bool = True) -> dict[int, int]:

@@ -1,11 +1,14 @@
 """Stock writes. Every change of stock is a move appended to the ledger together with the
-balance change, in one transaction, so balances always equal the ledger.
+balance change, and every sale or customer return with its day's daily sales roll-up
+(inventory.daily_sales), in one transaction, so balances and the roll-up always equal the
+ledger.
 
 Concurrency: balances are locked with select_for_update in (sku_id, warehouse_id) order
 before any read-decide-write, and changed by relative updates (on_hand + n) under that lock,
 with the database's check constraints as the last guard. Reservations lock the balance
 first and the reservation row second, everywhere, so two flows never wait on each other in
-opposite order. On SQLite the row lock is a no-op; safety comes from IMMEDIATE transactions
+opposite order. Roll-up rows come last, locked by their additive upserts in (sku_id, day)
+order. On SQLite the row lock is a no-op; safety comes from IMMEDIATE transactions
 (one writer at a time, the rest queue on busy_timeout)."""
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhanggui.catalog.models import Sku
-from zhanggui.inventory import bulk_sql
+from zhanggui.inventory import bulk_sql, daily_sales
 from zhanggui.inventory.exceptions import (
     InsufficientStock,
     InvalidMove,
@@ -288,6 +291,10 @@ def post_moves(*, actor: Any, moves: Sequence[MoveInput]) -> list[StockMove]:
         raise InsufficientStock(lines=_shortage_lines(shortages))
     _add_on_hand(levels, delta)
     inserted = _insert_moves(placed, actor_id=_actor_id(actor))
+    daily_sales.add_moves(
+        ((move.sku_id, move.kind, move.quantity) for move, _warehouse in placed),
+        at=inserted[0].created_at,
+    )
     # Sold out means delisted, back in stock means relisted (DOMAIN.md §2), in the same
     # transaction; the lock order stays balances first, then listings.
     sync_listings(actor=None, sku_ids={sku_id for sku_id, _warehouse in delta})
@@ -452,7 +459,7 @@ def consume_reservation(
         reserved=F("reserved") - quantity,
         updated_at=timezone.now(),
     )
-    return StockMove.objects.create(
+    move = StockMove.objects.create(
         sku_id=reservation.sku_id,
         warehouse_id=reservation.warehouse_id,
         bin_id=bin_id,
@@ -463,3 +470,5 @@ def consume_reservation(
         ref=ref,
         actor_id=_actor_id(actor),
     )
+    daily_sales.add_moves([(move.sku_id, move.kind, move.quantity)], at=move.created_at)
+    return move

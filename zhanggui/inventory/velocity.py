@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Sum
 from django.utils import timezone
 
 from zhanggui.inventory import rules
-from zhanggui.inventory.models import MoveKind, StockMove, StockPolicy
+from zhanggui.inventory.daily_sales import shop_day
+from zhanggui.inventory.models import DailySkuSales, StockPolicy
 
 
 def get_policy() -> StockPolicy:
@@ -18,21 +19,27 @@ def get_policy() -> StockPolicy:
     return policy
 
 
+def sales_window(days: int, *, as_of: datetime | None = None) -> tuple[date, date]:
+    """The first and last shop day of a sales window of `days` days: the day of `as_of`
+    (default now), today's sales so far included, and the `days` - 1 whole days before it.
+    With the default 30 days on 15 June: 17 May to 15 June."""
+    last = shop_day(as_of or timezone.now())
+    return last - timedelta(days=days - 1), last
+
+
 def units_sold(
     sku_ids: Iterable[int] | None, *, days: int, as_of: datetime | None = None
 ) -> dict[int, int]:
-    """Units shipped to buyers per SKU in the last `days` days (sale moves, less returns)."""
-    since = (as_of or timezone.now()) - timedelta(days=days)
-    moves = StockMove.objects.filter(
-        created_at__gte=since, kind__in=[MoveKind.SALE, MoveKind.CUSTOMER_RETURN]
-    )
-    if as_of is not None:
-        moves = moves.filter(created_at__lte=as_of)
+    """Units shipped to buyers per SKU (sale moves less customer returns, never below 0)
+    over the sales window (sales_window) ending on the day of `as_of`, read from the daily
+    roll-up: a few rows a SKU, however long the ledger. A whole day counts, so `as_of`
+    inside a day includes that day's later sales too. SKUs that sold nothing are absent."""
+    first, last = sales_window(days, as_of=as_of)
+    rows = DailySkuSales.objects.filter(day__gte=first, day__lte=last)
     if sku_ids is not None:
-        moves = moves.filter(sku_id__in=list(sku_ids))
-    totals = moves.values("sku_id").annotate(total=Sum("quantity"))
-    # Sales are negative moves; returns positive: the sum's negation is net units sold.
-    return {row["sku_id"]: max(0, -(row["total"] or 0)) for row in totals}
+        rows = rows.filter(sku_id__in=list(sku_ids))
+    totals = rows.order_by().values("sku_id").annotate(total=Sum("units"))
+    return {row["sku_id"]: max(0, row["total"] or 0) for row in totals}
 
 
 def classify(

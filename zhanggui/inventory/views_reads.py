@@ -4,11 +4,15 @@ page at a time and never counted (it only grows)."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, Final
 
+from django.db import connection
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from zhanggui.catalog.models import Sku
@@ -53,6 +57,16 @@ def search_skus(skus: QuerySet[Sku], q: str) -> QuerySet[Sku]:
     )
 
 
+def id_list(ids: Collection[int]) -> RawSQL:
+    """A subquery of these ids for `pk__in`, bound as one parameter (an array on
+    PostgreSQL, a JSON text on SQLite, as selectors.available_by_sku does): an IN list of
+    10,000 parameters, as the velocity and below-warning filters can give, costs Django
+    ~0.1 s to compile, once for the page's count and again for its rows."""
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", (list(ids),))
+    return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(list(ids)),))
+
+
 def filter_stock_skus(filters: StockFilters, *, policy: StockPolicy) -> QuerySet[Sku]:
     """Active SKUs matching the stock page's filters, by item number, colour and size."""
     skus = search_skus(Sku.objects.filter(is_active=True), filters.q)
@@ -70,14 +84,14 @@ def filter_stock_skus(filters: StockFilters, *, policy: StockPolicy) -> QuerySet
     if filters.velocity in VelocityClass.values:
         classes = alerts.velocity_sets(policy)
         if filters.velocity == VelocityClass.HOT:
-            skus = skus.filter(pk__in=classes.hot)
+            skus = skus.filter(pk__in=id_list(classes.hot))
         elif filters.velocity == VelocityClass.STEADY:
-            skus = skus.filter(pk__in=classes.steady)
+            skus = skus.filter(pk__in=id_list(classes.steady))
         else:
-            skus = skus.exclude(pk__in=classes.hot | classes.steady)
+            skus = skus.exclude(pk__in=id_list(classes.hot | classes.steady))
     if filters.below_warning:
         below = alerts.list_stock_alerts(policy=policy, classes=classes)
-        skus = skus.filter(pk__in=[alert.sku_id for alert in below])
+        skus = skus.filter(pk__in=id_list([alert.sku_id for alert in below]))
     return (
         skus.select_related("product")
         .prefetch_related(_places())

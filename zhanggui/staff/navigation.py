@@ -35,6 +35,19 @@ MENU: list[MenuEntry] = [
     MenuEntry(_("Exchange lists"), "purchasing:exchange_list", "purchasing.view_exchangelist"),
     MenuEntry(_("Batch reviews"), "purchasing:review_list", "purchasing.view_batchreview"),
     MenuEntry(_("Audit trail"), "audit_list", "core.view_auditentry"),
+    MenuEntry(_("Orders"), "orders:list", "orders.view_order"),
+    MenuEntry(_("Merge orders"), "orders:merge_list", "orders.review_order"),
+    MenuEntry(_("Buyer messages"), "orders:buyer_messages", "orders.view_order"),
+    MenuEntry(_("Failed deals"), "orders:failed_deals", "customers.view_faileddeal"),
+    MenuEntry(_("Channel sync"), "channels:status", "channels.view_sync"),
+    MenuEntry(_("Channel outbox"), "channels:outbox", "channels.view_sync"),
+    MenuEntry(_("Import orders"), "orders:import", "orders.import_orders"),
+    MenuEntry(_("Unmatched merchant codes"), "orders:unmatched", "orders.view_order"),
+    MenuEntry(_("Couriers"), "fulfillment:courier_list", "fulfillment.view_courier"),
+    MenuEntry(
+        _("Shipping settings"), "fulfillment:shipping_settings", "fulfillment.manage_couriers"
+    ),
+    MenuEntry(_("Order review"), "orders:review", "orders.view_order"),
 ]
 
 

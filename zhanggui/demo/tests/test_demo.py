@@ -16,6 +16,7 @@ from zhanggui.customers.models import Customer
 from zhanggui.demo.plan_catalog import plan_catalog
 from zhanggui.demo.tests.helpers import run_demo, wipe
 from zhanggui.inventory.models import Bin, StockMove
+from zhanggui.orders.models import Order, OrderStatus
 from zhanggui.purchasing.models import PurchaseOrder, Supplier
 from zhanggui.staff.roles import Role
 
@@ -49,7 +50,7 @@ def test_demo_other_seed_gives_other_customers():
 
 
 def test_demo_json_prints_the_counts():
-    result = json.loads(run_demo("--json", "--seed", "5"))
+    result = json.loads(run_demo("--json", "--seed", "5", with_orders=True))
     plans = plan_catalog(seed=5, count=20)
     assert result == {
         "seed": 5,
@@ -72,8 +73,11 @@ def test_demo_json_prints_the_counts():
             "cancelled": 2,
         },
         "stocktakes": 1,
-        "orders": 0,
+        "orders": 30,  # runner.ORDERS at a tenth
+        "order_statuses": result["order_statuses"],
     }
+    assert set(result["order_statuses"]) == set(OrderStatus.values)
+    assert Order.objects.filter(part=0).count() == 30
     assert Sku.objects.count() == result["skus"]
     assert PurchaseOrder.objects.count() == 10
     assert result["bins"] > 0
@@ -119,10 +123,10 @@ def test_demo_gives_every_role_a_person_who_can_log_in():
     ]
 
 
-def test_demo_prints_the_password_and_that_orders_come_later():
-    out = run_demo("--orders", "50")
+def test_demo_prints_the_password_and_the_orders():
+    out = run_demo("--orders", "25")
     assert "zhanggui-demo" in out
-    assert "orders module" in out
+    assert "Orders of the last 90 days: 25 (Awaiting payment " in out
     assert "20 products" in out
     assert "stocktakes: 1." in out
     assert "Partly received 1" in out

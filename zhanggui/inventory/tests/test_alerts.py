@@ -4,13 +4,14 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.utils import timezone, translation
 
 from zhanggui.catalog import services as catalog
 from zhanggui.catalog.models import Sku
 from zhanggui.inventory import services
 from zhanggui.inventory.alerts import StockAlert, count_stock_alerts, list_stock_alerts
-from zhanggui.inventory.models import MoveKind, StockMove, StockPolicy, Warehouse
+from zhanggui.inventory.models import MoveKind, StockPolicy, Warehouse
 from zhanggui.inventory.services import MoveInput
 
 
@@ -32,10 +33,9 @@ def _receive(sku: Sku, quantity: int, warehouse: Warehouse | None = None) -> Non
 
 
 def _sell(sku: Sku, units: int, days_ago: int = 1) -> None:
-    move = services.post_move(actor=None, move=MoveInput(sku.pk, -units, MoveKind.SALE))
-    StockMove.objects.filter(pk=move.pk).update(
-        created_at=timezone.now() - timedelta(days=days_ago)
-    )
+    # A back-dated clock dates the move and its daily sales roll-up together.
+    with time_machine.travel(timezone.now() - timedelta(days=days_ago), tick=False):
+        services.post_move(actor=None, move=MoveInput(sku.pk, -units, MoveKind.SALE))
 
 
 def _alerts() -> list[tuple[str, int, str, int, int]]:

@@ -15,6 +15,12 @@ from zhanggui.inventory.models import MoveKind, StockLevel, Warehouse
 from zhanggui.inventory.services import MoveInput
 from zhanggui.inventory.tasks import check_stock_ledger
 
+CONSISTENT = {
+    "checked": 2,
+    "differences": [],
+    "daily_sales_checked": 0,
+    "daily_sales_differences": [],
+}
 IMMEDIATE_TASKS = {
     "default": {
         "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
@@ -53,15 +59,18 @@ def check_stock_failing(*args):
 
 
 def test_check_stock_passes_when_balances_equal_the_ledger(skus):
-    assert check_stock() == "Balances checked: 2. Differences from the ledger: 0.\n"
+    assert check_stock() == (
+        "Balances checked: 2. Differences from the ledger: 0.\n"
+        "Daily sales totals checked: 0. Differences from the ledger: 0.\n"
+    )
 
 
 def test_check_stock_json_is_one_object(skus):
-    assert json.loads(check_stock("--json")) == {"checked": 2, "differences": []}
+    assert json.loads(check_stock("--json")) == CONSISTENT
 
 
 def test_check_stock_on_an_empty_database_checks_nothing(db):
-    assert json.loads(check_stock("--json")) == {"checked": 0, "differences": []}
+    assert json.loads(check_stock("--json")) == {**CONSISTENT, "checked": 0}
 
 
 def test_check_stock_fails_on_a_corrupted_balance_and_names_it(skus):
@@ -69,6 +78,7 @@ def test_check_stock_fails_on_a_corrupted_balance_and_names_it(skus):
     out, message = check_stock_failing()
     assert out.splitlines() == [
         "Balances checked: 2. Differences from the ledger: 1.",
+        "Daily sales totals checked: 0. Differences from the ledger: 0.",
         "merchant code  warehouse  on hand  ledger  reserved  reservations",
         "C1-S           main       7        5       0         0",
     ]
@@ -80,7 +90,7 @@ def test_check_stock_json_lists_each_difference(skus):
     main = Warehouse.objects.get(code="main")
     out, _ = check_stock_failing("--json")
     assert json.loads(out) == {
-        "checked": 2,
+        **CONSISTENT,
         "differences": [
             {
                 "sku_id": skus[0].pk,
@@ -108,7 +118,7 @@ def test_check_stock_finds_a_ledger_without_a_balance(skus):
 
 
 def test_nightly_task_runs_the_same_check(skus, caplog):
-    assert check_stock_ledger.call() == {"checked": 2, "differences": []}
+    assert check_stock_ledger.call() == CONSISTENT
     StockLevel.objects.filter(sku=skus[1]).update(on_hand=4)
     with caplog.at_level(logging.ERROR, logger="zhanggui.inventory.tasks"):
         result = check_stock_ledger.call()
@@ -121,4 +131,4 @@ def test_nightly_task_can_be_queued(skus):
     with override_settings(TASKS=IMMEDIATE_TASKS):
         result = check_stock_ledger.enqueue()
     assert result.status == "SUCCESSFUL"
-    assert result.return_value == {"checked": 2, "differences": []}
+    assert result.return_value == CONSISTENT

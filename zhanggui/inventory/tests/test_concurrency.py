@@ -23,7 +23,14 @@ from rest_framework.authtoken.models import Token
 from zhanggui.catalog import services as catalog
 from zhanggui.inventory import services
 from zhanggui.inventory.exceptions import InsufficientStock
-from zhanggui.inventory.models import MoveKind, Reservation, StockLevel, StockMove
+from zhanggui.inventory.models import (
+    DailySkuSales,
+    MoveKind,
+    Reservation,
+    StockLevel,
+    StockMove,
+    Warehouse,
+)
 from zhanggui.inventory.selectors import ledger_differences
 from zhanggui.staff.services import create_staff_member
 
@@ -34,6 +41,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 POSTGRES_RACE = (50, 10)  # clients, units available
 SQLITE_RACE = (8, 3)
+POSTGRES_SELLERS = 20
+SQLITE_SELLERS = 6
 
 
 def require_postgresql() -> None:
@@ -170,3 +179,50 @@ def test_concurrent_api_stock_outs_on_sqlite_take_exactly_what_is_available(
 ) -> None:
     require_shared_sqlite()
     api_race(*SQLITE_RACE, live_server)
+
+
+def sales_race(clients: int) -> None:
+    """Each client ships units of one SKU from its own warehouse, so no balance lock
+    orders them: only the roll-up's upsert meets the others on the SKU's row of the day."""
+    sku = stocked_sku(1)
+    warehouses = [
+        Warehouse.objects.create(code=f"wh{index}", name=f"仓{index}") for index in range(clients)
+    ]
+    services.post_moves(
+        actor=None,
+        moves=[
+            services.MoveInput(sku.pk, 10, MoveKind.RECEIPT, warehouse_id=warehouse.pk)
+            for warehouse in warehouses
+        ],
+    )
+
+    def ship(index: int) -> str:
+        services.post_moves(
+            actor=None,
+            moves=[
+                services.MoveInput(
+                    sku.pk, -(1 + index % 3), MoveKind.SALE, warehouse_id=warehouses[index].pk
+                ),
+                services.MoveInput(
+                    sku.pk, 1, MoveKind.CUSTOMER_RETURN, warehouse_id=warehouses[index].pk
+                ),
+            ],
+        )
+        return "shipped"
+
+    assert race(clients, ship) == ["shipped"] * clients
+    assert list(DailySkuSales.objects.values_list("units", flat=True)) == [
+        sum(index % 3 for index in range(clients))
+    ]
+    assert ledger_differences() == []
+
+
+@pytest.mark.postgres
+def test_concurrent_sales_of_one_sku_add_up_in_its_day_on_postgresql() -> None:
+    require_postgresql()
+    sales_race(POSTGRES_SELLERS)
+
+
+def test_concurrent_sales_of_one_sku_add_up_in_its_day_on_sqlite() -> None:
+    require_shared_sqlite()
+    sales_race(SQLITE_SELLERS)

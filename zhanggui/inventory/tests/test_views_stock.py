@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+import time_machine
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -128,8 +129,8 @@ def test_stock_page_filters_by_velocity_from_recent_sales(client_for: Any, db: A
     _move("H-S", 100)
     _move("H-M", 100)
     sale = _move("H-S", -30, MoveKind.SALE)
-    old = _move("H-M", -30, MoveKind.SALE)
-    StockMove.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=45))
+    with time_machine.travel(timezone.now() - timedelta(days=45), tick=False):
+        _move("H-M", -30, MoveKind.SALE)
     client = client_for("buyer")
     assert sorted(_rows(client.get("/stock/?velocity=hot"))) == ["H-S"]
     assert sorted(_rows(client.get("/stock/?velocity=slow"))) == ["H-M"]

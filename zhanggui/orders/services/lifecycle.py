@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhanggui.core import audit
+from zhanggui.inventory import reservations_bulk
 from zhanggui.inventory import services as stock
 from zhanggui.inventory.exceptions import InsufficientStock
 from zhanggui.inventory.models import Reservation, ReservationStatus
@@ -77,7 +78,17 @@ def set_status(actor: Any, order: Order, status: str, *, note: str = "", **field
 
 def group_of(order: Order) -> list[Order]:
     """The order and the orders merged into it: they ship as one parcel."""
-    return [order, *Order.objects.select_for_update().filter(merged_into=order).order_by("pk")]
+    # Locks the merged orders by id (in id order), and reads whole rows only when there
+    # are some: most orders have none, and a whole order row is costly to read.
+    merged = list(
+        Order.objects.select_for_update()
+        .filter(merged_into=order)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if not merged:
+        return [order]
+    return [order, *Order.objects.filter(pk__in=merged).order_by("pk")]
 
 
 def _active_reservations(order_ids: Sequence[int]) -> list[Reservation]:
@@ -177,17 +188,27 @@ def approve_order(
 
 def _reserve_lines(actor: Any, group: Sequence[Order]) -> None:
     lines = OrderLine.objects.filter(order__in=group).exclude(refund_status=RefundStatus.REFUNDED)
-    # Lock balances in one order (SKU id) so two approvals never deadlock on each other.
-    for line in sorted(lines, key=lambda line: (line.sku_id or 0, line.pk)):
-        if line.sku_id is None:
-            raise OrderBlocked(holds=[HoldReason.UNMATCHED])
-        stock.reserve(
-            actor=actor,
-            sku_id=line.sku_id,
-            quantity=line.quantity,
-            source_type=RESERVATION_SOURCE,
-            source_id=str(line.pk),
-        )
+    wanted = sorted(
+        lines.values_list("sku_id", "pk", "quantity"), key=lambda row: (row[0] or 0, row[1])
+    )
+    if any(sku_id is None for sku_id, _pk, _quantity in wanted):
+        raise OrderBlocked(holds=[HoldReason.UNMATCHED])
+    # All lines in one go, as stock.reserve() for each line in (SKU id, line) order would:
+    # the balances are locked together in SKU order (two approvals never deadlock), and
+    # the first line that does not fit reserves nothing and is the one reported.
+    (result,) = reservations_bulk.reserve_many(
+        actor=actor,
+        groups=[
+            [
+                reservations_bulk.ReservationRequest(
+                    sku_id, quantity, RESERVATION_SOURCE, str(line_id)
+                )
+                for sku_id, line_id, quantity in wanted
+            ]
+        ],
+    )
+    if not result.is_reserved:
+        raise InsufficientStock(lines=result.shortage)
 
 
 def _mark_out_of_stock(actor: Any, order: Order, shortage: InsufficientStock) -> None:

@@ -96,7 +96,7 @@ def test_home_gives_the_manager_every_queue_once(
     assert ("Hero products", 0, "/catalog/products/?hero=1") in queues["Manager"]
 
 
-@pytest.mark.parametrize("role", ["cs_presale", "cs_aftersale", "analyst"])
+@pytest.mark.parametrize("role", ["analyst"])
 def test_home_tells_roles_without_queues_so(client_for: Any, role: str) -> None:
     response = client_for(role).get("/")
     assert response.context["sections"] == []

@@ -1,6 +1,7 @@
 """`zhanggui demo [--orders N] [--seed S] [--json]`: fill an empty database with a realistic
-demo clothing shop: catalog, team, suppliers, customers, and six weeks of stock, purchase
-orders and last month's stocktake. The same seed always gives the same shop."""
+demo clothing shop: catalog, team, suppliers, customers, six weeks of stock, purchase
+orders and last month's stocktake, and N orders over the last 90 days in every status.
+The same seed always gives the same shop."""
 
 from __future__ import annotations
 
@@ -13,7 +14,16 @@ from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from zhanggui.demo.data_people import DEMO_PASSWORD, STAFF
-from zhanggui.demo.runner import STEPS, DemoCounts, DemoRefused, check_empty, run_demo
+from zhanggui.demo.runner import (
+    ORDER_STEP,
+    ORDERS,
+    STEPS,
+    DemoCounts,
+    DemoRefused,
+    check_empty,
+    run_demo,
+)
+from zhanggui.orders.models import OrderStatus
 from zhanggui.purchasing.status import PurchaseOrderStatus
 
 
@@ -41,7 +51,7 @@ class Command(BaseCommand):
             type=int,
             default=None,
             metavar="N",
-            help="number of demo orders (orders arrive with the orders module)",
+            help=f"number of orders over the last 90 days (default {ORDERS})",
         )
         parser.add_argument("--json", action="store_true", help="print one JSON object")
         # Shrinks every table but the team and the shops; for tests.
@@ -55,11 +65,13 @@ class Command(BaseCommand):
         try:
             # Refuse before drawing a progress bar; run_demo checks again in its transaction.
             check_empty()
-            counts = self._run(seed=options["seed"], scale=options["scale"])
+            counts = self._run(
+                seed=options["seed"], scale=options["scale"], orders=options["orders"]
+            )
         except DemoRefused as error:
             raise CommandError(str(error.message)) from error
         if options["json"]:
-            result = {"seed": options["seed"], **counts.as_dict(), "orders": 0}
+            result = {"seed": options["seed"], **counts.as_dict()}
             self.stdout.write(json.dumps(result, ensure_ascii=False))
             return
         self.stdout.write(
@@ -88,16 +100,35 @@ class Command(BaseCommand):
                 "usernames": ", ".join(username for username, _name, _roles in STAFF),
             }
         )
-        self.stdout.write(_("No orders yet: demo orders arrive with the orders module."))
+        statuses = ", ".join(
+            f"{OrderStatus(status).label} {count}"
+            for status, count in counts.order_statuses.items()
+        )
+        self.stdout.write(
+            _("Orders of the last 90 days: %(orders)d (%(statuses)s).")
+            % {"orders": counts.orders, "statuses": statuses}
+        )
 
-    def _run(self, *, seed: int, scale: float) -> DemoCounts:
-        bar = tqdm(total=len(STEPS), file=_BarStream(self.stderr), desc="demo", mininterval=0)
+    def _run(self, *, seed: int, scale: float, orders: int | None) -> DemoCounts:
+        # Each step of the demo is one unit; the orders add one unit per order step.
+        bar = tqdm(total=len(STEPS), file=_BarStream(self.stderr), desc="demo", mininterval=0.2)
 
         def step_done(label: str) -> None:
-            bar.set_postfix_str(label)
+            bar.set_postfix_str(label, refresh=False)
             bar.update(1)
 
+        def more_work(units: int) -> None:
+            bar.total += units
+            bar.set_postfix_str(str(ORDER_STEP))  # the step under way
+
         try:
-            return run_demo(seed=seed, scale=scale, on_step=step_done)
+            return run_demo(
+                seed=seed,
+                scale=scale,
+                orders=orders,
+                on_step=step_done,
+                on_work=more_work,
+                on_tick=lambda: bar.update(1),
+            )
         finally:
             bar.close()

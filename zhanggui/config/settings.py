@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -198,7 +199,7 @@ LOGGING = {
 }
 
 # Shop rules with a number (DOMAIN.md): defaults, configurable per installation.
-ZHANGGUI = {
+ZHANGGUI: dict[str, Any] = {
     "TITLE_MAX_BYTES": env_int("ZHANGGUI_TITLE_MAX_BYTES", 60),
     "MAIN_IMAGE_WIDTH_PX": env_int("ZHANGGUI_MAIN_IMAGE_WIDTH_PX", 710),
     # A new style's first order: at most this many per SKU unless the buyer confirms.

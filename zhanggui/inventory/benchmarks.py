@@ -179,7 +179,7 @@ def check_ledger_1m_moves_ms() -> float:
 
 def _threads_share_the_database() -> bool:
     # An in-memory SQLite test database fails at once under threads (shared-cache locks).
-    return not (connection.vendor == "sqlite" and connection.is_in_memory_db())
+    return not (connection.vendor == "sqlite" and connection.is_in_memory_db())  # type: ignore[attr-defined]
 
 
 def reservation_race() -> tuple[float, int]:

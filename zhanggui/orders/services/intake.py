@@ -273,7 +273,7 @@ def initial_status(data: OrderInput, holds: Sequence[str]) -> str:
 def intake_holds(data: OrderInput, sku_ids: dict[str, int], address_resolved: bool) -> list[str]:
     """Holds no rule can lift: a line we cannot ship, an address a courier cannot use, a
     refund the buyer is waiting on."""
-    holds = []
+    holds: list[str] = []
     if any(line.merchant_code not in sku_ids for line in data.lines):
         holds.append(HoldReason.UNMATCHED)
     if not address_resolved:

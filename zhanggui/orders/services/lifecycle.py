@@ -421,5 +421,5 @@ def set_flag(
             action=audit.AuditAction.UPDATE,
             changes=audit.diff(before, audit.snapshot(order, ("flag", "seller_memo"))),
         )
-        decide(order, DecisionAction.FLAG, actor=actor, rule=rule, reason=Flag(flag).label)
+        decide(order, DecisionAction.FLAG, actor=actor, rule=rule, reason=str(Flag(flag).label))
         return order

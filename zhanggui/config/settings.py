@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
 
 import dj_database_url
 
@@ -199,14 +198,14 @@ LOGGING = {
 }
 
 # Shop rules with a number (DOMAIN.md): defaults, configurable per installation.
-ZHANGGUI: dict[str, Any] = {
+SHIP_CUTOFF = env_str("ZHANGGUI_SHIP_CUTOFF", "16:00")
+ZHANGGUI = {
     "TITLE_MAX_BYTES": env_int("ZHANGGUI_TITLE_MAX_BYTES", 60),
     "MAIN_IMAGE_WIDTH_PX": env_int("ZHANGGUI_MAIN_IMAGE_WIDTH_PX", 710),
     # A new style's first order: at most this many per SKU unless the buyer confirms.
     "FIRST_ORDER_MAX_PER_SKU": env_int("ZHANGGUI_FIRST_ORDER_MAX_PER_SKU", 3),
-    # Shipping promise (DOMAIN.md §6): paid before the cut-off ships the same day; every
+    # Shipping promise (DOMAIN.md §6): paid before SHIP_CUTOFF ships the same day; every
     # paid order within SLA_HOURS, never later than SLA_MAX_HOURS.
-    "SHIP_CUTOFF": env_str("ZHANGGUI_SHIP_CUTOFF", "16:00"),
     "SLA_HOURS": env_int("ZHANGGUI_SLA_HOURS", 24),
     "SLA_MAX_HOURS": env_int("ZHANGGUI_SLA_MAX_HOURS", 48),
 }

@@ -14,7 +14,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def cutoff() -> time:
-    hours, minutes = settings.ZHANGGUI["SHIP_CUTOFF"].split(":")
+    hours, minutes = settings.SHIP_CUTOFF.split(":")
     return time(int(hours), int(minutes))
 
 

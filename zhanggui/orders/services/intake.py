@@ -331,7 +331,8 @@ def build_order(
         tracking_no=data.tracking_no,
         content_hash=content_hash(data),
     )
-    if status in (OrderStatus.TO_REVIEW, OrderStatus.ON_HOLD):
+    # An unpaid order keeps its intake holds too, so it is held, not reviewed, once paid.
+    if status in (OrderStatus.AWAITING_PAYMENT, OrderStatus.TO_REVIEW, OrderStatus.ON_HOLD):
         order.set_holds(holds)
     if status == OrderStatus.CLOSED:
         order.closed_at = data.modified_at or timezone.now()
@@ -443,6 +444,8 @@ def update_from_channel(*, actor: Any, order: Order, data: OrderInput) -> Intake
     order.channel_status = data.channel_status[:40]
     order.seller_memo = data.seller_memo
     order.flag = data.flag
+    if data.buyer_message != order.buyer_message:
+        order.buyer_message_answered_at = None  # a new or changed message waits again
     order.buyer_message = data.buyer_message
     order.invoice_title = data.invoice_title
     order.channel_modified_at = data.modified_at or order.channel_modified_at

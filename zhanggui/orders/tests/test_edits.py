@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from zhanggui.core.audit import entries_for
 from zhanggui.core.errors import InvalidInput
@@ -126,7 +127,7 @@ def test_answering_marks_every_part_of_the_trade(manager: Any, skus: list[Any]) 
     edits.answer_buyer_message(actor=manager, order_id=part.pk)  # twice: nothing changes
     order.refresh_from_db()
     assert order.buyer_message_answered_at == answered
-    assert entries_for(order).filter(note="Buyer message answered").count() == 1
+    assert entries_for(order).filter(note=gettext("Buyer message answered")).count() == 1
 
 
 def test_answering_needs_a_message(manager: Any, skus: list[Any]) -> None:

@@ -148,3 +148,24 @@ def test_a_closed_trade_closes_the_order(manager, skus):
     receive_order(actor=manager, data=replace(data, state=ChannelState.CLOSED))
     order.refresh_from_db()
     assert order.status == OrderStatus.CLOSED
+
+
+def test_an_unpaid_order_with_an_unknown_code_is_held_once_paid(manager, skus):
+    unpaid = order_input(("NOPE-2", 1), state=ChannelState.UNPAID)
+    order = receive_order(actor=manager, data=unpaid).order
+    assert order.status == OrderStatus.AWAITING_PAYMENT
+    receive_order(actor=manager, data=order_input(("NOPE-2", 1), order_no=unpaid.order_no))
+    order.refresh_from_db()
+    assert order.status == OrderStatus.ON_HOLD
+    assert order.holds == [HoldReason.UNMATCHED]
+
+
+def test_a_new_buyer_message_waits_for_an_answer_again(manager, skus):
+    from django.utils import timezone
+
+    data = order_input(("D1-S", 1), buyer_message="发顺丰")
+    order = receive_order(actor=manager, data=data).order
+    Order.objects.filter(pk=order.pk).update(buyer_message_answered_at=timezone.now())
+    receive_order(actor=manager, data=replace(data, buyer_message="改发圆通"))
+    order.refresh_from_db()
+    assert order.buyer_message_answered_at is None

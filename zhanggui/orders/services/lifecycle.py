@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhanggui.core import audit
+from zhanggui.core.errors import InvalidInput
 from zhanggui.inventory import reservations_bulk
 from zhanggui.inventory import services as stock
 from zhanggui.inventory.exceptions import InsufficientStock
@@ -324,8 +325,6 @@ def ship_order(
     sale moves exactly once, the order is shipped, and the channel is told."""
     courier, tracking_no = courier.strip(), tracking_no.strip()
     if not courier or not tracking_no:
-        from zhanggui.core.errors import InvalidInput
-
         raise InvalidInput(
             {
                 name: [_("This field is required.")]
@@ -405,8 +404,6 @@ def set_flag(
     *, actor: Any, order_id: int, flag: str, memo: str | None = None, rule: str = ""
 ) -> Order:
     if flag not in Flag.values:
-        from zhanggui.core.errors import InvalidInput
-
         raise InvalidInput({"flag": [_("Unknown flag.")]})
     with transaction.atomic():
         order = lock_order(order_id)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("zhanggui.catalog.api.urls")),
     path("", include("zhanggui.inventory.api.urls")),
     path("", include("zhanggui.orders.api.urls")),
+    path("", include("zhanggui.fulfillment.api.urls")),
     # Last: any other address under /api/v1/ answers a JSON 404, not the HTML page.
     re_path(r"^(?P<path>.*)$", api_not_found),
 ]

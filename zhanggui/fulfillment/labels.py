@@ -121,6 +121,16 @@ class _Page:
                 left_mm * mm, self.y(top_mm) - size * 0.8 - index * size * 1.15, row
             )
 
+    def fitted(
+        self, left_mm: float, top_mm: float, value: str, size: float, width_mm: float
+    ) -> None:
+        """One line when it fits; else two smaller lines (merged parcels list every order
+        number), cut visibly with … beyond that."""
+        if pdfmetrics.stringWidth(value, FONT, size) <= width_mm * mm:
+            self.text(left_mm, top_mm, value, size)
+        else:
+            self.wrapped(left_mm, top_mm - 0.3, value, size * 0.8, width_mm, 2)
+
     def barcode(
         self, left_mm: float, top_mm: float, value: str, height_mm: float, width_mm: float
     ) -> None:
@@ -173,7 +183,7 @@ def _draw_main(page: _Page, label: LabelData, top: float, height: float) -> None
     # Contents zone (内件信息区): items, order number, packer.
     page.wrapped(3, y + 1.5, f"内件：{label.contents}", 7, w - 6, 4)
     y += 14 * scale
-    page.text(3, y, f"订单：{label.order_no}", 7)
+    page.fitted(3, y, f"订单：{label.order_no}", 7, w / 2)
     page.text(w / 2 + 5, y, f"打包：{label.packer or '________'}", 7)
     y += 5
     page.rule(y)
@@ -192,7 +202,7 @@ def _draw_stub(page: _Page, label: LabelData, top: float) -> None:
     page.text(3, top + 12, f"收：{label.receiver.name}  {label.receiver.phone}", 7)
     page.wrapped(3, top + 16, _with_postcode(label.receiver), 6.5, w - 6, 2)
     page.wrapped(3, top + 24, f"内件：{label.contents}", 6.5, w - 6, 3)
-    page.text(3, top + 35, f"订单：{label.order_no}", 6.5)
+    page.fitted(3, top + 35, f"订单：{label.order_no}", 6.5, w - 6)
 
 
 def _with_postcode(party: Party) -> str:

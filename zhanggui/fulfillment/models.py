@@ -287,3 +287,6 @@ class LabelBatchEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.batch_id}:{self.page}"
+
+
+from zhanggui.fulfillment import models_after  # noqa: E402,F401 (registers its models)

@@ -48,6 +48,14 @@ MENU: list[MenuEntry] = [
         _("Shipping settings"), "fulfillment:shipping_settings", "fulfillment.manage_couriers"
     ),
     MenuEntry(_("Order review"), "orders:review", "orders.view_order"),
+    MenuEntry(_("Packing station"), "fulfillment:pack", "fulfillment.pack_parcel"),
+    MenuEntry(_("Ship parcels"), "fulfillment:ship", "orders.ship_order"),
+    MenuEntry(_("Parcels"), "fulfillment:parcels", "fulfillment.view_parcel"),
+    MenuEntry(_("Print labels"), "fulfillment:print", "fulfillment.print_labels"),
+    MenuEntry(_("Label batches"), "fulfillment:batches", "fulfillment.print_labels"),
+    MenuEntry(_("Handovers"), "fulfillment:handover_list", "fulfillment.view_parcel"),
+    MenuEntry(_("Tracking & claims"), "fulfillment:tracking", "fulfillment.view_parcel"),
+    MenuEntry(_("Courier bills"), "fulfillment:bill_list", "fulfillment.reconcile_bills"),
 ]
 
 

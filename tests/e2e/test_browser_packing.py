@@ -6,12 +6,11 @@ parcel is shipped from the ship page and the stock-out is posted exactly once.""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from conftest import PASSWORD
+from tests.e2e.test_browser_catalog import _log_in, browser, fast_passwords, page  # noqa: F401
 from zhanggui.catalog.models import Sku
 from zhanggui.fulfillment.models import Parcel, ParcelStatus
 from zhanggui.fulfillment.tests.packing_factories import printed_parcel
@@ -20,80 +19,36 @@ from zhanggui.inventory.selectors import ledger_differences
 from zhanggui.orders.models import OrderStatus
 from zhanggui.orders.tests.factories import make_skus
 
-playwright_api = pytest.importorskip("playwright.sync_api")
-
+pytest.importorskip("playwright.sync_api")
 # Playwright's sync API runs an event loop in this thread; the ORM calls made here (setting
 # up rows, checking results) are still plain synchronous code.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--autoplay-policy=no-user-gesture-required",
-]
 RIGHT = {"BP-S": "6901234567892", "BP-M": "6901234567908"}
 WRONG = "6901234567915"
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("Debian's chromium is not installed")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
-
-
-def _log_in(page: Any, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("form[action='/login/'] button[type=submit]")
-    page.wait_for_url(f"{base_url}/")
-
-
-def _scan(page: Any, code: str) -> None:
+def _scan(station: Any, code: str) -> None:
     """What a scanner does: the code's keys, then Enter; the station answers before the
     next scan is checked."""
-    page.keyboard.type(code)
-    page.keyboard.press("Enter")
-    page.wait_for_function(
+    station.keyboard.type(code)
+    station.keyboard.press("Enter")
+    station.wait_for_function(
         "document.getElementById('pack-station').getAttribute('aria-busy') === 'false'"
     )
 
 
-def _feedback(page: Any) -> tuple[str, str]:
-    panel = page.locator("#pack-feedback")
+def _feedback(station: Any) -> tuple[str, str]:
+    panel = station.locator("#pack-feedback")
     return str(panel.get_attribute("class")), panel.inner_text()
 
 
 def test_a_parcel_is_packed_by_scanning_alone_then_shipped_once(
-    page: Any, live_server: Any, make_user: Any
+    page: Any,  # noqa: F811
+    live_server: Any,
+    make_user: Any,
 ) -> None:
     make_user("warehouse", username="dabaoyuan")
     skus = make_skus(None, "BP-S", "BP-M", "BP-L", on_hand=10)
